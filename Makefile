@@ -1,0 +1,48 @@
+# impact — the two commands a user needs: `make report` and `make test`.
+# Both create .venv if missing and install the project into it first.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLE_RAW       := data/sample/raw
+SAMPLE_PROCESSED := data/sample/processed
+
+.PHONY: setup report test lab lint format sample clean-outputs
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name impact --display-name "impact (project)" >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## report: set up, then clean the bundled sample data and print the audit
+report: setup
+	$(BIN)/impact check $(SAMPLE_RAW)
+	$(BIN)/impact clean $(SAMPLE_RAW) --out $(SAMPLE_PROCESSED)
+
+## test: set up, then run the whole test suite
+test: setup
+	$(BIN)/python -m pytest
+
+## lab: JupyterLab on notebooks/ with the project's kernel
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: setup
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+## sample: regenerate the committed sample data (deterministic)
+sample: setup
+	$(BIN)/impact sample --out data/sample
+
+clean-outputs:
+	rm -rf $(SAMPLE_PROCESSED) reports/*/ reports/index.html

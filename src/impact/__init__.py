@@ -1,0 +1,20 @@
+"""impact — income-recovery analytics for programme cohorts.
+
+From raw KoboToolbox survey exports and reseller platform order exports to clean,
+pseudonymised tables, indicators and donor-ready reports.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("impact")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]
+
+from impact.pipeline import CleanData, clean, load, write_processed  # noqa: E402
+
+__all__ += ["CleanData", "clean", "load", "write_processed"]

@@ -1,0 +1,136 @@
+"""Bookkeeping of every raw row: quarantine entries, duplicates and correction counts.
+
+Cleaning steps are pure: each returns its clean frame plus *records* of what it
+did — quarantine entries (a whole row set aside, or one cell set missing) and
+correction events — and :func:`build_audit` reconciles them per source file:
+``rows_read == rows_clean + rows_quarantined + rows_duplicate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+QUARANTINE_COLUMNS = ("source_file", "source_row", "column", "value", "reason")
+#: internal column: "row" (the whole row set aside) or "cell" (the value set missing, row kept)
+SCOPE = "scope"
+#: columns whose raw values are personal data: masked in quarantine
+PII_COLUMNS = frozenset(
+    {"respondent/full_name", "respondent/phone", "respondent/nik", "full_name", "phone", "nik", "name"}
+)
+MASK = "[masked]"
+
+
+def empty_quarantine() -> pd.DataFrame:
+    """An empty quarantine table with the contract's columns and dtypes."""
+    return pd.DataFrame(
+        {
+            "source_file": pd.Series(dtype="string"),
+            "source_row": pd.Series(dtype="Int64"),
+            "column": pd.Series(dtype="string"),
+            "value": pd.Series(dtype="string"),
+            "reason": pd.Series(dtype="string"),
+            SCOPE: pd.Series(dtype="string"),
+        }
+    )
+
+
+def quarantine_entries(
+    frame: pd.DataFrame, mask: pd.Series, *, column: str, raw: pd.Series, reason: pd.Series | str, scope: str
+) -> pd.DataFrame:
+    """Quarantine entries for the rows of ``frame`` where ``mask`` holds.
+
+    ``frame`` must carry ``source_file`` and ``source_row``; ``raw`` is the raw text
+    of ``column`` (masked if the column is personal data); ``reason`` is one text or
+    a Series aligned with ``frame``.
+    """
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return empty_quarantine()
+    sub = frame.loc[mask]
+    value = pd.Series(MASK, index=sub.index, dtype="string") if column in PII_COLUMNS else raw[mask].astype("string")
+    reasons = reason[mask].astype("string") if isinstance(reason, pd.Series) else pd.Series(reason, index=sub.index)
+    return pd.DataFrame(
+        {
+            "source_file": sub["source_file"].astype("string"),
+            "source_row": sub["source_row"].astype("Int64"),
+            "column": pd.Series(column, index=sub.index, dtype="string"),
+            "value": value,
+            "reason": reasons.astype("string"),
+            SCOPE: pd.Series(scope, index=sub.index, dtype="string"),
+        }
+    ).reset_index(drop=True)
+
+
+def concat_quarantine(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty_quarantine()
+    return pd.concat(parts, ignore_index=True)
+
+
+@dataclass
+class Ledger:
+    """What one cleaning stage did, per source file."""
+
+    quarantine: list[pd.DataFrame] = field(default_factory=list)
+    #: (source_file, rule) -> count of corrections applied
+    corrections: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: (source_file, source_row) of rows dropped as duplicates
+    duplicates: list[pd.DataFrame] = field(default_factory=list)
+
+    def count(self, files: pd.Series, mask: pd.Series, rule: str) -> None:
+        """Count a correction rule per source file where ``mask`` holds."""
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        for f, k in files[mask].value_counts(sort=False).items():
+            if k:
+                key = (str(f), rule)
+                self.corrections[key] = self.corrections.get(key, 0) + int(k)
+
+    def set_aside(self, frame: pd.DataFrame, mask: pd.Series, *, column: str, raw: pd.Series, reason) -> None:
+        """Quarantine whole rows."""
+        self.quarantine.append(quarantine_entries(frame, mask, column=column, raw=raw, reason=reason, scope="row"))
+
+    def cells(self, frame: pd.DataFrame, mask: pd.Series, *, column: str, raw: pd.Series, reason) -> None:
+        """Quarantine cells whose value was set missing (the row stays)."""
+        self.quarantine.append(quarantine_entries(frame, mask, column=column, raw=raw, reason=reason, scope="cell"))
+
+    def duplicate(self, frame: pd.DataFrame, mask: pd.Series) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if mask.any():
+            self.duplicates.append(frame.loc[mask, ["source_file", "source_row"]].reset_index(drop=True))
+
+    def quarantine_table(self) -> pd.DataFrame:
+        return concat_quarantine(self.quarantine)
+
+
+def build_audit(rows_read: dict[str, int], ledger: Ledger, extra: dict[str, dict] | None = None) -> dict:
+    """Per-file reconciliation: rows read, clean, quarantined (whole rows), duplicate; corrections.
+
+    ``rows_clean`` is what remains: ``rows_read - rows_quarantined - rows_duplicate``,
+    and ``reconciled`` checks that no quarantined row is also counted as a duplicate.
+    """
+    q = ledger.quarantine_table()
+    row_q = q[q[SCOPE] == "row"].drop_duplicates(["source_file", "source_row"])
+    q_counts = row_q["source_file"].value_counts().to_dict()
+    cell_counts = q[q[SCOPE] == "cell"]["source_file"].value_counts().to_dict()
+    dups = pd.concat(ledger.duplicates, ignore_index=True) if ledger.duplicates else pd.DataFrame(columns=["source_file"])
+    d_counts = dups["source_file"].value_counts().to_dict()
+    files: dict[str, dict] = {}
+    for f, n in rows_read.items():
+        nq, nd = int(q_counts.get(f, 0)), int(d_counts.get(f, 0))
+        corrections = {rule: k for (ff, rule), k in sorted(ledger.corrections.items()) if ff == f}
+        files[f] = {
+            "rows_read": int(n),
+            "rows_clean": int(n) - nq - nd,
+            "rows_quarantined": nq,
+            "rows_duplicate": nd,
+            "cells_set_missing": int(cell_counts.get(f, 0)),
+            "corrections": corrections,
+            **((extra or {}).get(f, {})),
+        }
+    return files

@@ -1,0 +1,145 @@
+"""The ``impact`` command.
+
+    impact sample --out data/sample                  # regenerate the bundled sample (deterministic)
+    impact sample --resellers 700000 --orders 10000000 --out DIR [--format parquet|csv]
+    impact check RAW_DIR                             # can every raw file be read? (no output written)
+    impact clean RAW_DIR --out PROCESSED_DIR [--secret-file F]
+
+Errors in the input end with one line on stderr naming the file (and row/column
+where known) and exit code 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from impact import __version__, config
+
+EXIT_INPUT = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="impact",
+        description="Income-recovery analytics for programme cohorts: raw survey and sales exports → "
+        "clean pseudonymised tables → indicators and reports.",
+    )
+    p.add_argument("--version", action="version", version=f"impact {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("sample", help="write synthetic sample data (the bundled sample, or platform scale)")
+    s.add_argument("--out", type=Path, required=True, help="output folder (raw/ and truth/ are written inside)")
+    s.add_argument("--seed", type=int, default=config.SEED, help="random seed (default: %(default)s)")
+    s.add_argument("--resellers", type=int, help="scale mode: number of reseller accounts (e.g. 700000)")
+    s.add_argument("--orders", type=int, help="scale mode: number of order rows (e.g. 10000000)")
+    s.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="scale mode: file format")
+
+    c = sub.add_parser("check", help="read every raw file and report what was found (writes nothing)")
+    c.add_argument("raw_dir", type=Path)
+
+    k = sub.add_parser("clean", help="clean a raw folder into the processed-data contract")
+    k.add_argument("raw_dir", type=Path)
+    k.add_argument("--out", type=Path, required=True, help="processed folder (replaced atomically)")
+    k.add_argument("--secret-file", type=Path, help=f"file holding the pseudonymisation secret (else ${config.SECRET_ENV})")
+    k.add_argument("--working-days", type=int, default=config.WORKING_DAYS_PER_MONTH,
+                   help="working days per month for daily targets (default: %(default)s)")  # fmt: skip
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    from impact.io import InputError
+    from impact.privacy import SecretError
+
+    try:
+        return {"sample": _sample, "check": _check, "clean": _clean}[args.command](args)
+    except (InputError, SecretError) as e:
+        print(f"impact: error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("impact: interrupted; previous outputs left as they were", file=sys.stderr)
+        return 130
+
+
+def _sample(args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    if args.resellers or args.orders:
+        from impact.sample import participant_reseller_ids, write_sample
+        from impact.sample_scale import write_scale_sales
+
+        write_sample(args.out, seed=args.seed)  # the survey side, so participants link to accounts
+        sales_dir = args.out / "raw" / "sales"
+        for stale in [*sales_dir.iterdir(), args.out / "truth" / "orders.csv", args.out / "truth" / "reseller_monthly.csv"]:
+            stale.unlink(missing_ok=True)
+        summary = write_scale_sales(
+            args.out / "raw" / "sales", resellers=args.resellers or 700_000, orders=args.orders or 10_000_000,
+            fmt=args.format, participant_resellers=participant_reseller_ids(args.out), seed=args.seed,
+            progress=lambda m: print(m, file=sys.stderr, flush=True),
+        )  # fmt: skip
+        print(f"wrote {summary['rows_written']:,} order rows in {len(summary['files'])} files to {args.out / 'raw' / 'sales'} "
+              f"in {time.perf_counter() - t0:.1f} s")  # fmt: skip
+        return 0
+    from impact.sample import write_sample
+
+    counts = write_sample(args.out, seed=args.seed)
+    print(f"wrote sample to {args.out}/raw and {args.out}/truth in {time.perf_counter() - t0:.1f} s")
+    for name, n in counts.items():
+        print(f"  {name}: {n} rows")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from impact import io
+
+    files = io.list_raw_files(args.raw_dir)
+    print(f"raw folder {args.raw_dir}:")
+    for kind, paths in files.items():
+        for p in paths:
+            name = p.relative_to(args.raw_dir).as_posix()
+            rf = io.read_sales_file(p, name) if kind == "sales" else io.read_survey_file(p, name)
+            extra = ", ".join(f"{k}={v}" for k, v in rf.notes.items() if k in ("delimiter", "encoding", "sheet", "format"))
+            print(f"  {kind:9} {name}: {len(rf.frame):,} rows, {rf.frame.shape[1]} columns ({extra})")
+    return 0
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from impact.pipeline import clean, write_processed
+
+    t0 = time.perf_counter()
+    params = config.CleaningParams(working_days_per_month=args.working_days)
+    data = clean(args.raw_dir, secret_file=args.secret_file, params=params)
+    write_processed(data, args.out)
+    print(format_audit(data.audit))
+    print(f"processed tables written to {args.out} in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def format_audit(audit: dict) -> str:
+    """A plain-text audit summary: one line per raw file, then totals and linkage."""
+    lines = [f"pseudonymisation secret: {audit['secret_source']}", "",
+             f"{'file':52} {'read':>8} {'clean':>8} {'quarant.':>8} {'dupl.':>6} {'cells':>6}"]  # fmt: skip
+    for name, f in audit["files"].items():
+        lines.append(f"{name:52} {f['rows_read']:>8,} {f['rows_clean']:>8,} {f['rows_quarantined']:>8,} "
+                     f"{f['rows_duplicate']:>6,} {f['cells_set_missing']:>6,}")  # fmt: skip
+    t = audit["totals"]
+    lines.append(f"{'total':52} {t['rows_read']:>8,} {t['rows_clean']:>8,} {t['rows_quarantined']:>8,} "
+                 f"{t['rows_duplicate']:>6,} {t['cells_set_missing']:>6,}")  # fmt: skip
+    ok = all(f["rows_read"] == f["rows_clean"] + f["rows_quarantined"] + f["rows_duplicate"] for f in audit["files"].values())
+    lines.append(f"every row accounted for (read = clean + quarantined + duplicate): {'yes' if ok else 'NO'}")
+    lk = audit["linkage"]
+    lines.append(
+        f"participants: {lk['participants_in_survey']}; follow-ups linked: {lk['followups_linked']} "
+        f"({lk['followups_linked_by_phone']} by phone); orders linked to participants: {lk['orders_linked']:,} "
+        f"of {lk['orders_linked'] + lk['orders_not_in_survey']:,}"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,281 @@
+"""Reading raw exports and writing outputs — the only module that opens data files.
+
+Raw files are read with every column as text (ids, phones and NIKs are never
+numbers), and each row keeps where it came from: ``source_file`` (path relative
+to the raw folder) and ``source_row`` (the row number a person sees when opening
+the file in a spreadsheet: the header is row 1). Files are never modified.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+SOURCE_COLUMNS = ("source_file", "source_row")
+#: refuse to inflate an XLSX beyond this many bytes (zip bombs)
+MAX_XLSX_UNCOMPRESSED = 2_000_000_000
+SURVEY_SUFFIXES = (".csv", ".xlsx")
+SALES_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+class InputError(Exception):
+    """A raw input the suite cannot read; the message names the file (and row/column where known)."""
+
+
+@dataclass
+class RawFile:
+    """One raw export read as text: the cells, and how it was read."""
+
+    name: str
+    frame: pd.DataFrame
+    notes: dict[str, object] = field(default_factory=dict)
+
+
+def list_raw_files(raw_dir: Path) -> dict[str, list[Path]]:
+    """The raw files of a folder laid out by the data contract, in export (name) order.
+
+    Returns ``{"baseline": [...], "followup": [...], "sales": [...]}``. Raises
+    :class:`InputError` if the folder or its ``survey/`` part is missing.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise InputError(f"{raw_dir}: raw folder not found")
+    survey, sales = raw_dir / "survey", raw_dir / "sales"
+    if not survey.is_dir():
+        raise InputError(f"{raw_dir}: no survey/ folder (expected survey/baseline*.csv|xlsx)")
+
+    def pick(folder: Path, prefix: str, suffixes: tuple[str, ...]) -> list[Path]:
+        if not folder.is_dir():
+            return []
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_file() and p.name.lower().startswith(prefix) and p.suffix.lower() in suffixes
+        )
+
+    out = {
+        "baseline": pick(survey, "baseline", SURVEY_SUFFIXES),
+        "followup": pick(survey, "followup", SURVEY_SUFFIXES),
+        "sales": pick(sales, "", SALES_SUFFIXES),
+    }
+    if not out["baseline"]:
+        raise InputError(f"{survey}: no baseline*.csv or baseline*.xlsx file")
+    return out
+
+
+# --- text files --------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), else Windows-1252."""
+    if b"\x00" in data:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode("utf-16"), "utf-16"
+        raise InputError(f"{name}: contains NUL bytes — not a text export (re-export it as CSV or XLSX)")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """``;`` (Kobo default), ``,`` or tab: the one that splits the header line into most fields."""
+    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ";"))
+    return best if counts[best] > 1 else ","
+
+
+def read_csv_text(path: Path, name: str) -> RawFile:
+    """Read a small CSV export (survey) completely as text."""
+    data = Path(path).read_bytes()
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    text, encoding = _decode(data, name)
+    first = text.split("\n", 1)[0].rstrip("\r")
+    sep = sniff_delimiter(first)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False, engine="python"
+        )
+    except (pd.errors.ParserError, csv.Error, ValueError) as e:
+        raise InputError(f"{name}: cannot be read as CSV ({_first_line(e)})") from None
+    return RawFile(name, frame, {"encoding": encoding, "delimiter": sep})
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+# --- spreadsheets --------------------------------------------------------------------------------
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if np.isfinite(v) and v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ") if (v.hour or v.minute or v.second) else v.date().isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+def read_xlsx_text(path: Path, name: str, *, sheet: str | None = None) -> RawFile:
+    """Read the main sheet of an XLSX export (the first worksheet, or ``sheet``) as text.
+
+    Kobo's XLSX puts the main form first and one sheet per repeat group after it;
+    numbers stored as numeric cells become their plain text (``3500000.0`` → ``3500000``).
+    """
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    if not zipfile.is_zipfile(path):
+        raise InputError(f"{name}: not a valid XLSX file (not a zip archive)")
+    with zipfile.ZipFile(path) as z:
+        total = sum(i.file_size for i in z.infolist())
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise InputError(f"{name}: XLSX would inflate to {total:,} bytes — refusing (zip bomb?)")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for broken files
+        raise InputError(f"{name}: not a readable XLSX file ({_first_line(e)})") from None
+    try:
+        sheets = [ws for ws in wb.worksheets if ws.__class__.__name__ != "Chartsheet"]
+        if not sheets:
+            raise InputError(f"{name}: no worksheet with data")
+        ws = next((s for s in sheets if s.title == sheet), sheets[0]) if sheet else sheets[0]
+        rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    if not rows:
+        raise InputError(f"{name}: sheet {ws.title!r} is empty")
+    header = [h.strip() for h in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=object).astype(str) if body else pd.DataFrame(columns=header)
+    return RawFile(name, frame.astype(object), {"sheet": ws.title, "sheets": [s.title for s in wb.worksheets]})
+
+
+# --- large sales files ----------------------------------------------------------------------------
+
+
+def read_sales_file(path: Path, name: str) -> RawFile:
+    """Read a platform order export (CSV, XLSX or Parquet) with every column as text.
+
+    Large CSV and Parquet files go through pyarrow (multi-threaded, no Python per row);
+    the text columns are pyarrow-backed pandas strings.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return read_xlsx_text(path, name)
+    if suffix == ".parquet":
+        try:
+            table = pq.read_table(path)
+        except (pa.ArrowException, OSError) as e:
+            raise InputError(f"{name}: not a readable Parquet file ({_first_line(e)})") from None
+        table = pa.table([c.cast(pa.string()) for c in table.columns], names=table.column_names)
+        return RawFile(name, table.to_pandas(types_mapper=_str_mapper), {"format": "parquet"})
+    with path.open("rb") as fh:
+        head = fh.readline(1 << 20)
+    if not head.strip():
+        raise InputError(f"{name}: file is empty")
+    text, encoding = _decode(head, name)
+    first = text.split("\n", 1)[0].rstrip("\r")
+    sep = sniff_delimiter(first)
+    names = next(csv.reader([first], delimiter=sep))
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, OSError) as e:
+        raise InputError(f"{name}: cannot be read as CSV ({_first_line(e)})") from None
+    table = pa.table([c.cast(pa.string()) for c in table.columns], names=[n.strip() for n in table.column_names])
+    return RawFile(name, table.to_pandas(types_mapper=_str_mapper), {"format": "csv", "delimiter": sep})
+
+
+def _str_mapper(t: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
+    return pd.StringDtype("pyarrow") if pa.types.is_string(t) or pa.types.is_large_string(t) else None
+
+
+def read_survey_file(path: Path, name: str) -> RawFile:
+    """Read a survey export (CSV or XLSX) as text."""
+    if Path(path).suffix.lower() == ".xlsx":
+        return read_xlsx_text(path, name)
+    return read_csv_text(path, name)
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def atomic_dir(target: Path) -> Iterator[Path]:
+    """Write a folder's contents into a temporary sibling, then swap it into place.
+
+    If anything fails (or the process is interrupted) before the block ends, the
+    previous contents of ``target`` stay untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        yield tmp
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        if target.exists():
+            target.rename(old)
+        tmp.rename(target)
+        if old.exists():
+            shutil.rmtree(old)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """Write a table as Parquet (no pandas index, deterministic bytes for the same data)."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(table, path, compression="zstd")
+
+
+def write_json(obj: object, path: Path) -> None:
+    Path(path).write_text(json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n")
+
+
+def write_csv_safe(df: pd.DataFrame, path: Path) -> None:
+    """Write CSV with text cells that a spreadsheet would run as a formula neutralised (see privacy)."""
+    from impact.privacy import neutralise_formulas
+
+    neutralise_formulas(df).to_csv(path, index=False, lineterminator="\n")
