@@ -38,8 +38,16 @@ def test_participants_match_truth(sample_clean, truth):
     want = ppl.set_index("participant_id").sort_index()
     assert got.index.equals(want.index)
     assert (got["confederation"].astype(str) == want["confederation"]).all()
-    pd.testing.assert_series_equal(got["gender"].astype("string"), want["gender"].astype("string"), check_names=False)
-    for col in ("income_before_idr", "income_baseline_idr", "target_monthly_idr", "birth_year", "sessions_attended"):
+    pd.testing.assert_series_equal(
+        got["gender"].astype("string"), want["gender"].astype("string"), check_names=False
+    )
+    for col in (
+        "income_before_idr",
+        "income_baseline_idr",
+        "target_monthly_idr",
+        "birth_year",
+        "sessions_attended",
+    ):
         pd.testing.assert_series_equal(got[col], want[col].astype("Int64"), check_names=False, obj=col)
     assert (got["target_period_reported"].astype(str) == want["target_period_reported"]).all()
     assert (got["layoff_month"].dt.strftime("%Y-%m") == want["layoff_month"]).all()
@@ -49,7 +57,9 @@ def test_participants_match_truth(sample_clean, truth):
 
 def test_followups_match_truth(sample_clean, truth):
     _, fu, *_ = truth
-    got = sample_clean.followups.assign(wave=lambda d: d["wave"].astype(str)).set_index(["participant_id", "wave"])
+    got = sample_clean.followups.assign(wave=lambda d: d["wave"].astype(str)).set_index(
+        ["participant_id", "wave"]
+    )
     want = fu.set_index(["participant_id", "wave"])
     got, want = got.sort_index(), want.sort_index()
     assert got.index.equals(want.index)
@@ -105,7 +115,10 @@ def test_planted_anomalies_are_in_quarantine_and_audit(sample_clean, truth):
         else:  # exact repeats plus rows superseded by a later export
             assert f["rows_duplicate"] >= planted, name
     dont_know = sum(
-        k for f in files.values() for rule, k in f["corrections"].items() if rule.startswith("dont_know_to_missing")
+        k
+        for f in files.values()
+        for rule, k in f["corrections"].items()
+        if rule.startswith("dont_know_to_missing")
     )
     assert dont_know >= sum(1 for a in anomalies if a["kind"] == "dont_know")
 

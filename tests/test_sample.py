@@ -88,9 +88,10 @@ def test_commissions_are_heavy_tailed_and_distinct_from_gmv(sample_dir):
 def test_every_contract_format_is_present(sample_dir):
     raw = sample_dir / "raw"
     bom_csv = (raw / "survey" / "baseline_sukabumi-2023.csv").read_bytes()
-    assert bom_csv.startswith(b"\xef\xbb\xbf\"start\";")  # Kobo: BOM, ';', every cell quoted
+    assert bom_csv.startswith(b'\xef\xbb\xbf"start";')  # Kobo: BOM, ';', every cell quoted
     odk = (raw / "survey" / "followup_sukabumi-2023.csv").read_text()
-    assert odk.startswith("SubmissionDate,") and "income-sources/reseller" in odk  # ODK: ',' and '-'
+    assert odk.startswith("SubmissionDate,")  # ODK Central: ',' and '-' between groups
+    assert "income-sources/reseller" in odk
     assert "#respondent+code" in (raw / "survey" / "followup_bekasi-2024_m3.csv").read_text()  # HXL row
     assert {p.suffix for p in (raw / "survey").iterdir()} == {".csv", ".xlsx"}
     assert len(list((raw / "sales").iterdir())) >= 2
@@ -125,7 +126,8 @@ def test_sales_exports_overlap_and_statuses_change(sample_dir):
     assert len(both) > 100
     changed = both["status_a"].str.strip().str.lower() != both["status_b"].str.strip().str.lower()
     assert changed.any()
-    assert a["order_time"].str.endswith("+07:00").any() and a["order_time"].str.endswith("Z").any()
+    assert a["order_time"].str.endswith("+07:00").any()
+    assert a["order_time"].str.endswith("Z").any()
     assert b["order_time"].str.match(r"\d\d/\d\d/\d{4} \d\d:\d\d$").sum() == len(b) - 1  # one garbage time
 
 

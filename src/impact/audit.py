@@ -50,8 +50,14 @@ def quarantine_entries(
     if not mask.any():
         return empty_quarantine()
     sub = frame.loc[mask]
-    value = pd.Series(MASK, index=sub.index, dtype="string") if column in PII_COLUMNS else raw[mask].astype("string")
-    reasons = reason[mask].astype("string") if isinstance(reason, pd.Series) else pd.Series(reason, index=sub.index)
+    value = (
+        pd.Series(MASK, index=sub.index, dtype="string")
+        if column in PII_COLUMNS
+        else raw[mask].astype("string")
+    )
+    reasons = (
+        reason[mask].astype("string") if isinstance(reason, pd.Series) else pd.Series(reason, index=sub.index)
+    )
     return pd.DataFrame(
         {
             "source_file": sub["source_file"].astype("string"),
@@ -93,11 +99,15 @@ class Ledger:
 
     def set_aside(self, frame: pd.DataFrame, mask: pd.Series, *, column: str, raw: pd.Series, reason) -> None:
         """Quarantine whole rows."""
-        self.quarantine.append(quarantine_entries(frame, mask, column=column, raw=raw, reason=reason, scope="row"))
+        self.quarantine.append(
+            quarantine_entries(frame, mask, column=column, raw=raw, reason=reason, scope="row")
+        )
 
     def cells(self, frame: pd.DataFrame, mask: pd.Series, *, column: str, raw: pd.Series, reason) -> None:
         """Quarantine cells whose value was set missing (the row stays)."""
-        self.quarantine.append(quarantine_entries(frame, mask, column=column, raw=raw, reason=reason, scope="cell"))
+        self.quarantine.append(
+            quarantine_entries(frame, mask, column=column, raw=raw, reason=reason, scope="cell")
+        )
 
     def duplicate(self, frame: pd.DataFrame, mask: pd.Series) -> None:
         mask = mask.fillna(False).astype(bool)
@@ -118,7 +128,11 @@ def build_audit(rows_read: dict[str, int], ledger: Ledger, extra: dict[str, dict
     row_q = q[q[SCOPE] == "row"].drop_duplicates(["source_file", "source_row"])
     q_counts = row_q["source_file"].value_counts().to_dict()
     cell_counts = q[q[SCOPE] == "cell"]["source_file"].value_counts().to_dict()
-    dups = pd.concat(ledger.duplicates, ignore_index=True) if ledger.duplicates else pd.DataFrame(columns=["source_file"])
+    dups = (
+        pd.concat(ledger.duplicates, ignore_index=True)
+        if ledger.duplicates
+        else pd.DataFrame(columns=["source_file"])
+    )
     d_counts = dups["source_file"].value_counts().to_dict()
     files: dict[str, dict] = {}
     for f, n in rows_read.items():

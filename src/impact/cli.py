@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("sample", help="write synthetic sample data (the bundled sample, or platform scale)")
-    s.add_argument("--out", type=Path, required=True, help="output folder (raw/ and truth/ are written inside)")
+    s.add_argument(
+        "--out", type=Path, required=True, help="output folder (raw/ and truth/ are written inside)"
+    )
     s.add_argument("--seed", type=int, default=config.SEED, help="random seed (default: %(default)s)")
     s.add_argument("--resellers", type=int, help="scale mode: number of reseller accounts (e.g. 700000)")
     s.add_argument("--orders", type=int, help="scale mode: number of order rows (e.g. 10000000)")
@@ -43,7 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser("clean", help="clean a raw folder into the processed-data contract")
     k.add_argument("raw_dir", type=Path)
     k.add_argument("--out", type=Path, required=True, help="processed folder (replaced atomically)")
-    k.add_argument("--secret-file", type=Path, help=f"file holding the pseudonymisation secret (else ${config.SECRET_ENV})")
+    k.add_argument(
+        "--secret-file",
+        type=Path,
+        help=f"file holding the pseudonymisation secret (else ${config.SECRET_ENV})",
+    )
     k.add_argument("--working-days", type=int, default=config.WORKING_DAYS_PER_MONTH,
                    help="working days per month for daily targets (default: %(default)s)")  # fmt: skip
     return p
@@ -75,7 +81,11 @@ def _sample(args: argparse.Namespace) -> int:
 
         write_sample(args.out, seed=args.seed)  # the survey side, so participants link to accounts
         sales_dir = args.out / "raw" / "sales"
-        for stale in [*sales_dir.iterdir(), args.out / "truth" / "orders.csv", args.out / "truth" / "reseller_monthly.csv"]:
+        for stale in [
+            *sales_dir.iterdir(),
+            args.out / "truth" / "orders.csv",
+            args.out / "truth" / "reseller_monthly.csv",
+        ]:
             stale.unlink(missing_ok=True)
         summary = write_scale_sales(
             args.out / "raw" / "sales", resellers=args.resellers or 700_000, orders=args.orders or 10_000_000,
@@ -103,7 +113,9 @@ def _check(args: argparse.Namespace) -> int:
         for p in paths:
             name = p.relative_to(args.raw_dir).as_posix()
             rf = io.read_sales_file(p, name) if kind == "sales" else io.read_survey_file(p, name)
-            extra = ", ".join(f"{k}={v}" for k, v in rf.notes.items() if k in ("delimiter", "encoding", "sheet", "format"))
+            extra = ", ".join(
+                f"{k}={v}" for k, v in rf.notes.items() if k in ("delimiter", "encoding", "sheet", "format")
+            )
             print(f"  {kind:9} {name}: {len(rf.frame):,} rows, {rf.frame.shape[1]} columns ({extra})")
     return 0
 
@@ -130,7 +142,10 @@ def format_audit(audit: dict) -> str:
     t = audit["totals"]
     lines.append(f"{'total':52} {t['rows_read']:>8,} {t['rows_clean']:>8,} {t['rows_quarantined']:>8,} "
                  f"{t['rows_duplicate']:>6,} {t['cells_set_missing']:>6,}")  # fmt: skip
-    ok = all(f["rows_read"] == f["rows_clean"] + f["rows_quarantined"] + f["rows_duplicate"] for f in audit["files"].values())
+    ok = all(
+        f["rows_read"] == f["rows_clean"] + f["rows_quarantined"] + f["rows_duplicate"]
+        for f in audit["files"].values()
+    )
     lines.append(f"every row accounted for (read = clean + quarantined + duplicate): {'yes' if ok else 'NO'}")
     lk = audit["linkage"]
     lines.append(

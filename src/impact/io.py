@@ -178,8 +178,12 @@ def read_xlsx_text(path: Path, name: str, *, sheet: str | None = None) -> RawFil
         header.pop()
     width = len(header)
     body = [(r + [""] * width)[:width] for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=header, dtype=object).astype(str) if body else pd.DataFrame(columns=header)
-    return RawFile(name, frame.astype(object), {"sheet": ws.title, "sheets": [s.title for s in wb.worksheets]})
+    frame = (
+        pd.DataFrame(body, columns=header, dtype=object).astype(str) if body else pd.DataFrame(columns=header)
+    )
+    return RawFile(
+        name, frame.astype(object), {"sheet": ws.title, "sheets": [s.title for s in wb.worksheets]}
+    )
 
 
 # --- large sales files ----------------------------------------------------------------------------
@@ -223,7 +227,9 @@ def read_sales_file(path: Path, name: str) -> RawFile:
         )
     except (pa.ArrowException, OSError) as e:
         raise InputError(f"{name}: cannot be read as CSV ({_first_line(e)})") from None
-    table = pa.table([c.cast(pa.string()) for c in table.columns], names=[n.strip() for n in table.column_names])
+    table = pa.table(
+        [c.cast(pa.string()) for c in table.columns], names=[n.strip() for n in table.column_names]
+    )
     return RawFile(name, table.to_pandas(types_mapper=_str_mapper), {"format": "csv", "delimiter": sep})
 
 

@@ -60,7 +60,11 @@ def _read_survey(paths: list[Path], raw_dir: Path, *, fields, required) -> tuple
             "hxl_row_skipped": had_hxl,
             "unknown_columns": len(extra),
         }
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*fields, "source_file", "source_row"])
+    frame = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=[*fields, "source_file", "source_row"])
+    )
     return frame, rows_read, notes
 
 
@@ -83,7 +87,9 @@ def clean(
     raw_dir = Path(raw_dir)
     params = params or config.CleaningParams()
     files = io.list_raw_files(raw_dir)
-    key, key_source = resolve_secret(raw_dir, secret=secret, secret_file=Path(secret_file) if secret_file else None)
+    key, key_source = resolve_secret(
+        raw_dir, secret=secret, secret_file=Path(secret_file) if secret_file else None
+    )
     ledger = Ledger()
 
     base_raw, read_b, notes_b = _read_survey(files["baseline"], raw_dir, fields=survey.BASELINE_FIELDS,
@@ -109,10 +115,16 @@ def clean(
         reseller_key=pseudonymise(base["reseller_id"], secret=key, prefix="R-", namespace="reseller")
     )
     orders, match = link_orders(orders, base)
-    orders = orders.assign(reseller_key=pseudonymise(orders["reseller_id"], secret=key, prefix="R-", namespace="reseller"))
-    fu = fu.assign(participant_id=fu["participant_code"].map(dict(zip(base["participant_code"], pid, strict=True))))
+    orders = orders.assign(
+        reseller_key=pseudonymise(orders["reseller_id"], secret=key, prefix="R-", namespace="reseller")
+    )
+    fu = fu.assign(
+        participant_id=fu["participant_code"].map(dict(zip(base["participant_code"], pid, strict=True)))
+    )
 
-    out_participants = participants[list(PARTICIPANT_COLUMNS)].sort_values(["cohort", "participant_id"], ignore_index=True)
+    out_participants = participants[list(PARTICIPANT_COLUMNS)].sort_values(
+        ["cohort", "participant_id"], ignore_index=True
+    )
     out_followups = fu[list(FOLLOWUP_COLUMNS)].sort_values(["participant_id", "wave"], ignore_index=True)
     out_followups["participant_id"] = out_followups["participant_id"].astype("string")
     out_orders = orders[list(ORDER_COLUMNS)].sort_values(["order_time", "order_id"], ignore_index=True)
@@ -121,7 +133,9 @@ def clean(
     for name, table in (("participants", out_participants), ("followups", out_followups), ("orders", out_orders),
                         ("reseller_monthly", monthly)):  # fmt: skip
         schema.validate(name, table)
-    quarantine = ledger.quarantine_table().sort_values(["source_file", "source_row", "column"], ignore_index=True)
+    quarantine = ledger.quarantine_table().sort_values(
+        ["source_file", "source_row", "column"], ignore_index=True
+    )
     rows_read = read_b | read_f | read_s
     per_file = build_audit(rows_read, ledger, extra=notes_b | notes_f | notes_s)
     survey_codes = set(base["participant_code"])
@@ -129,17 +143,26 @@ def clean(
         "impact_version": __version__,
         "raw_dir": raw_dir.name,
         "secret_source": key_source,
-        "parameters": {"working_days_per_month": params.working_days_per_month,
-                       "max_monthly_income_idr": params.max_monthly_income_idr,
-                       "max_order_gross_idr": params.max_order_gross_idr},  # fmt: skip
+        "parameters": {
+            "working_days_per_month": params.working_days_per_month,
+            "max_monthly_income_idr": params.max_monthly_income_idr,
+            "max_order_gross_idr": params.max_order_gross_idr,
+        },
         "files": per_file,
         "input_sha256": {name: _sha256(raw_dir / name) for name in rows_read},
         "totals": _totals(per_file),
-        "tables": {"participants": len(out_participants), "followups": len(out_followups), "orders": len(out_orders),
-                   "reseller_monthly": len(monthly), "quarantine_entries": len(quarantine)},  # fmt: skip
+        "tables": {
+            "participants": len(out_participants),
+            "followups": len(out_followups),
+            "orders": len(out_orders),
+            "reseller_monthly": len(monthly),
+            "quarantine_entries": len(quarantine),
+        },
         "linkage": {
             "followups_linked": len(out_followups),
-            "followups_linked_by_phone": sum(v for (_, r), v in ledger.corrections.items() if r == "linked_by_phone"),
+            "followups_linked_by_phone": sum(
+                v for (_, r), v in ledger.corrections.items() if r == "linked_by_phone"
+            ),
             "participants_in_survey": len(survey_codes),
             **match,
         },
@@ -181,7 +204,9 @@ def load(processed_dir: str | Path) -> CleanData:
 
     d = Path(processed_dir)
     if not (d / "participants.parquet").is_file():
-        raise io.InputError(f"{d}: not a processed folder (no participants.parquet); run `impact clean` first")
+        raise io.InputError(
+            f"{d}: not a processed folder (no participants.parquet); run `impact clean` first"
+        )
     tables = {name: pd.read_parquet(d / f"{name}.parquet") for name in TABLES}
     q = pd.read_csv(d / "quarantine.csv", dtype={"source_file": "string", "source_row": "Int64", "column": "string",
                                                   "value": "string", "reason": "string"}, keep_default_na=False,

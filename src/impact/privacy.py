@@ -27,7 +27,9 @@ class SecretError(Exception):
     """No usable pseudonymisation secret."""
 
 
-def resolve_secret(raw_dir: Path, *, secret: str | None = None, secret_file: Path | None = None) -> tuple[str, str]:
+def resolve_secret(
+    raw_dir: Path, *, secret: str | None = None, secret_file: Path | None = None
+) -> tuple[str, str]:
     """The pseudonymisation secret and where it came from (never the secret itself in messages).
 
     Order: ``secret`` argument, ``secret_file``, the ``IMPACT_SECRET`` environment
@@ -63,7 +65,10 @@ def pseudonymise(values: pd.Series, *, secret: str, prefix: str, namespace: str)
     codes, uniques = pd.factorize(values)
     key = secret.encode()
     hashed = np.array(
-        [prefix + hmac.new(key, f"{namespace}:{u}".encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX] for u in uniques],
+        [
+            prefix + hmac.new(key, f"{namespace}:{u}".encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX]
+            for u in uniques
+        ],
         dtype=object,
     )
     out = pd.Series(pd.NA, index=values.index, dtype="string")
@@ -81,7 +86,11 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         s = out[col]
-        if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object or isinstance(s.dtype, pd.CategoricalDtype)):
+        if not (
+            pd.api.types.is_string_dtype(s.dtype)
+            or s.dtype == object
+            or isinstance(s.dtype, pd.CategoricalDtype)
+        ):
             continue
         text = s.astype("string")
         risky = text.str.startswith(FORMULA_START).fillna(False)

@@ -53,8 +53,11 @@ def stack_exports(files: list[RawFile]) -> pd.DataFrame:
         parts.append(part)
     if not parts:
         return pd.DataFrame(
-            {**{c: pd.Series(dtype=pd.StringDtype("pyarrow")) for c in SALES_FIELDS},
-             "source_file": pd.Series(dtype="category"), "source_row": pd.Series(dtype=np.int64)}  # fmt: skip
+            {
+                **{c: pd.Series(dtype=pd.StringDtype("pyarrow")) for c in SALES_FIELDS},
+                "source_file": pd.Series(dtype="category"),
+                "source_row": pd.Series(dtype=np.int64),
+            }
         )
     df = pd.concat(parts, ignore_index=True)
     return df
@@ -92,7 +95,9 @@ def clean_orders(df: pd.DataFrame, ledger: Ledger, *, params: config.CleaningPar
     out_of_range = t.notna() & ((t < lo) | (t > hi))
     bad_time = t.isna() | out_of_range
     time_reason = pd.Series("unparseable order time", index=df.index, dtype="object")
-    time_reason = time_reason.mask(out_of_range, f"order time outside {config.ORDER_TIME_RANGE[0]}…{config.ORDER_TIME_RANGE[1]}")
+    time_reason = time_reason.mask(
+        out_of_range, f"order time outside {config.ORDER_TIME_RANGE[0]}…{config.ORDER_TIME_RANGE[1]}"
+    )
     time_reason = time_reason.mask(when["issue"] == "blank", "no order time")
     ledger.set_aside(df, bad_time, column="order_time", raw=df["order_time"], reason=time_reason)
 
@@ -104,20 +109,39 @@ def clean_orders(df: pd.DataFrame, ledger: Ledger, *, params: config.CleaningPar
     bad_rid = rid["value"].isna() & ~bad_time & ~bad_status
     rid_reason = "reseller id: " + rid["reason"].fillna("blank").astype(str)
     ledger.set_aside(df, bad_rid, column="reseller_id", raw=df["reseller_id"], reason=rid_reason)
-    ledger.count(df["source_file"], ~bad_rid & rid["value"].notna() & (rid["value"] != df["reseller_id"]), "reseller_id_normalised")
-    ledger.count(df["source_file"], (status["value"].notna()) & (status["value"].astype("string") != df["status"]), "status_normalised")
+    ledger.count(
+        df["source_file"],
+        ~bad_rid & rid["value"].notna() & (rid["value"] != df["reseller_id"]),
+        "reseller_id_normalised",
+    )
+    ledger.count(
+        df["source_file"],
+        (status["value"].notna()) & (status["value"].astype("string") != df["status"]),
+        "status_normalised",
+    )
 
     keep = ~(bad_time | bad_status | bad_rid)
     df = df.loc[keep]
     amounts = {}
-    for col, upper in (("gross_amount", params.max_order_gross_idr), ("reseller_commission", params.max_order_gross_idr)):
+    for col, upper in (
+        ("gross_amount", params.max_order_gross_idr),
+        ("reseller_commission", params.max_order_gross_idr),
+    ):
         p = parse.parse_rupiah(df[col], upper=upper)
         bad = p["issue"].isin(["invalid", "implausible"])
-        ledger.cells(df, bad, column=col, raw=df[col], reason=col + ": " + p["reason"].fillna("invalid").astype(str))
+        ledger.cells(
+            df, bad, column=col, raw=df[col], reason=col + ": " + p["reason"].fillna("invalid").astype(str)
+        )
         amounts[col] = p["value"]
     qty = parse.parse_int(df["quantity"], lower=1, upper=config.MAX_ORDER_QUANTITY)
     bad_q = qty["issue"].isin(["invalid", "implausible"])
-    ledger.cells(df, bad_q, column="quantity", raw=df["quantity"], reason="quantity: " + qty["reason"].fillna("").astype(str))
+    ledger.cells(
+        df,
+        bad_q,
+        column="quantity",
+        raw=df["quantity"],
+        reason="quantity: " + qty["reason"].fillna("").astype(str),
+    )
     t = t[keep]
     category = df["category"].str.strip().str.lower().replace("", pd.NA)
     return pd.DataFrame(
@@ -160,7 +184,10 @@ def reseller_monthly(orders: pd.DataFrame) -> pd.DataFrame:
     never income; ``commission_idr`` is the reseller's earning. Missing amounts are
     skipped in sums (a month whose amounts are all missing sums to 0 with its count kept).
     """
-    done = orders.loc[orders["status"] == "completed", ["reseller_key", "participant_id", "month", "gross_idr", "commission_idr"]]
+    done = orders.loc[
+        orders["status"] == "completed",
+        ["reseller_key", "participant_id", "month", "gross_idr", "commission_idr"],
+    ]
     key_codes, key_uniques = pd.factorize(done["reseller_key"])
     month_codes, month_uniques = pd.factorize(done["month"])
     g = done.assign(_k=key_codes, _m=month_codes).groupby(["_k", "_m"], sort=False)

@@ -258,7 +258,7 @@ def build_orders(
                         "category": str(cats[j]),
                         "quantity": int(1 + rng.poisson(0.6)),
                         "gross_idr": int(gross[j]),
-                        "commission_idr": int(round(gross[j] * CATEGORIES[cats[j]])),
+                        "commission_idr": int(round(gross[j] * CATEGORIES[cats[j]])),  # noqa: RUF046
                         "status": str(status[j]),
                     }
                 )
@@ -266,9 +266,9 @@ def build_orders(
     # plant a few orders in the first hours of a month (UTC still in the previous month)
     early = rng.choice(len(orders), size=8, replace=False)
     t = orders["order_time"]
-    new = t.iloc[early].dt.tz_localize(None).dt.to_period("M").dt.to_timestamp().dt.tz_localize(config.TIMEZONE) + pd.to_timedelta(
-        rng.integers(0, 7 * 60, size=8) * 60, unit="s"
-    )
+    new = t.iloc[early].dt.tz_localize(None).dt.to_period("M").dt.to_timestamp().dt.tz_localize(
+        config.TIMEZONE
+    ) + pd.to_timedelta(rng.integers(0, 7 * 60, size=8) * 60, unit="s")
     orders.loc[orders.index[early], "order_time"] = new.to_numpy()
     orders = orders.sort_values(["order_time", "reseller_id"], kind="stable", ignore_index=True)
     orders.insert(

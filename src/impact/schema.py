@@ -85,7 +85,12 @@ RESELLER_MONTHLY = pa.DataFrameSchema(
     ordered=True,
 )
 
-SCHEMAS = {"participants": PARTICIPANTS, "followups": FOLLOWUPS, "orders": ORDERS, "reseller_monthly": RESELLER_MONTHLY}
+SCHEMAS = {
+    "participants": PARTICIPANTS,
+    "followups": FOLLOWUPS,
+    "orders": ORDERS,
+    "reseller_monthly": RESELLER_MONTHLY,
+}
 
 
 #: tables longer than this are validated on a fixed random sample of this many rows

@@ -25,7 +25,12 @@ BASELINE_FIELDS = (
     "income/current_monthly", "income/sources", "targets/daily", "targets/weekly", "targets/monthly",
     "targets/yearly", "reseller/account_id", "training/sessions_attended",
 )  # fmt: skip
-BASELINE_REQUIRED = ("participant_code", "respondent/gender", "union/confederation", "employment/last_monthly_wage")
+BASELINE_REQUIRED = (
+    "participant_code",
+    "respondent/gender",
+    "union/confederation",
+    "employment/last_monthly_wage",
+)
 FOLLOWUP_FIELDS = (
     "participant_code", "wave", "respondent/phone", "income/total_last_month", "income/reseller_last_month",
     "income/sources", "reseller/still_active", "reseller/hours_per_week", "employment/reemployed",
@@ -52,7 +57,13 @@ def resolve_columns(
     raises :class:`InputError` naming the file, what is missing and what was found.
     """
     keys = {_header_key(h): h for h in frame.columns}
-    dupes = sorted({_header_key(h) for h in frame.columns if list(map(_header_key, frame.columns)).count(_header_key(h)) > 1})
+    dupes = sorted(
+        {
+            _header_key(h)
+            for h in frame.columns
+            if list(map(_header_key, frame.columns)).count(_header_key(h)) > 1
+        }
+    )
     wanted = (*fields, *META_FIELDS)
     last = {}
     for f in wanted:
@@ -167,7 +178,9 @@ def clean_baseline(raw: pd.DataFrame, ledger: Ledger, *, params: config.Cleaning
         df, no_code, column="participant_code", raw=df["participant_code"],
         reason="no participant code: " + code["reason"].fillna("blank").astype(str),
     )  # fmt: skip
-    ledger.count(df["source_file"], ~no_code & (code["value"] != df["participant_code"]), "participant_code_normalised")
+    ledger.count(
+        df["source_file"], ~no_code & (code["value"] != df["participant_code"]), "participant_code_normalised"
+    )
 
     conf = parse.normalise_confederation(df["union/confederation"], other=df["union/confederation_other"])
     bad_conf = conf["value"].isna() & ~no_code
@@ -176,7 +189,9 @@ def clean_baseline(raw: pd.DataFrame, ledger: Ledger, *, params: config.Cleaning
         reason="unknown confederation (no alias matches): " + conf["reason"].fillna("blank").astype(str),
     )  # fmt: skip
     keep = ~no_code & ~bad_conf
-    ledger.count(df["source_file"], keep & conf["corrected"].fillna(False).astype(bool), "confederation_typo_corrected")
+    ledger.count(
+        df["source_file"], keep & conf["corrected"].fillna(False).astype(bool), "confederation_typo_corrected"
+    )
     other = df["union/confederation"].map(vocab.alias_key).isin(vocab.CONFEDERATION_OTHER)
     ledger.count(df["source_file"], keep & other, "confederation_from_other_field")
 
@@ -186,7 +201,9 @@ def clean_baseline(raw: pd.DataFrame, ledger: Ledger, *, params: config.Cleaning
     cohort, from_code = normalise_cohort(df["cohort"], code_v)
     ledger.count(df["source_file"], from_code, "cohort_from_participant_code")
 
-    gender, _ = _apply(df, ledger, "respondent/gender", parse.normalise_gender(df["respondent/gender"]), what="gender")
+    gender, _ = _apply(
+        df, ledger, "respondent/gender", parse.normalise_gender(df["respondent/gender"]), what="gender"
+    )
     birth, _ = _apply(
         df, ledger, "respondent/birth_year",
         parse.parse_int(df["respondent/birth_year"], lower=config.BIRTH_YEAR_RANGE[0], upper=config.BIRTH_YEAR_RANGE[1]),
@@ -200,16 +217,26 @@ def clean_baseline(raw: pd.DataFrame, ledger: Ledger, *, params: config.Cleaning
     money = {}
     for col, name in (("employment/last_monthly_wage", "wage"), ("income/current_monthly", "income")):
         money[col], _ = _apply(
-            df, ledger, col, parse.parse_rupiah(df[col], upper=params.max_monthly_income_idr), what=f"monthly {name}"
+            df,
+            ledger,
+            col,
+            parse.parse_rupiah(df[col], upper=params.max_monthly_income_idr),
+            what=f"monthly {name}",
         )
     targets = {}
     for period in ("daily", "weekly", "monthly", "yearly"):
         col = f"targets/{period}"
         upper = _target_upper(period)
-        targets[period], _ = _apply(df, ledger, col, parse.parse_rupiah(df[col], upper=upper), what=f"{period} target")
+        targets[period], _ = _apply(
+            df, ledger, col, parse.parse_rupiah(df[col], upper=upper), what=f"{period} target"
+        )
     target, period = monthly_target(targets, working_days=params.working_days_per_month)
     reseller, _ = _apply(
-        df, ledger, "reseller/account_id", parse.normalise_reseller_id(df["reseller/account_id"]), what="reseller id"
+        df,
+        ledger,
+        "reseller/account_id",
+        parse.normalise_reseller_id(df["reseller/account_id"]),
+        what="reseller id",
     )
     sessions, _ = _apply(
         df, ledger, "training/sessions_attended",
@@ -242,7 +269,12 @@ def clean_baseline(raw: pd.DataFrame, ledger: Ledger, *, params: config.Cleaning
 
 
 def _target_upper(period: str) -> int:
-    per_month = {"daily": config.WORKING_DAYS_PER_MONTH, "weekly": config.WEEKS_PER_MONTH, "monthly": 1, "yearly": 1 / 12}
+    per_month = {
+        "daily": config.WORKING_DAYS_PER_MONTH,
+        "weekly": config.WEEKS_PER_MONTH,
+        "monthly": 1,
+        "yearly": 1 / 12,
+    }
     return int(config.MAX_MONTHLY_TARGET_IDR / per_month[period])
 
 
@@ -307,16 +339,24 @@ def clean_followups(
                      reason=pd.Series(reason, index=df.index))  # fmt: skip
     wave = parse.normalise_wave(df["wave"])
     bad_wave = wave["value"].isna() & ~unmatched
-    ledger.set_aside(df, bad_wave, column="wave", raw=df["wave"], reason="unknown wave (expected m3, m6 or m12)")
+    ledger.set_aside(
+        df, bad_wave, column="wave", raw=df["wave"], reason="unknown wave (expected m3, m6 or m12)"
+    )
     keep = ~unmatched & ~bad_wave
     df, code, wave_v = df.loc[keep], code[keep], wave["value"][keep]
 
     money = {}
     for col in ("income/total_last_month", "income/reseller_last_month", "employment/wage_last_month"):
         money[col], _ = _apply(
-            df, ledger, col, parse.parse_rupiah(df[col], upper=params.max_monthly_income_idr), what="monthly income"
+            df,
+            ledger,
+            col,
+            parse.parse_rupiah(df[col], upper=params.max_monthly_income_idr),
+            what="monthly income",
         )
-    active, _ = _apply(df, ledger, "reseller/still_active", parse.parse_yes_no(df["reseller/still_active"]), what="yes/no")
+    active, _ = _apply(
+        df, ledger, "reseller/still_active", parse.parse_yes_no(df["reseller/still_active"]), what="yes/no"
+    )
     hours, _ = _apply(
         df, ledger, "reseller/hours_per_week",
         parse.parse_int(df["reseller/hours_per_week"], lower=0, upper=config.MAX_HOURS_PER_WEEK), what="hours per week",
