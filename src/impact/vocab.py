@@ -86,6 +86,8 @@ GENDER_ALIASES: dict[str, str] = {
     "M": "male",
     "MALE": "male",
     "BAPAK": "male",
+    "LK": "male",
+    "PR": "female",
 }
 
 # --- waves ----------------------------------------------------------------------------------
@@ -107,6 +109,7 @@ STATUS_ALIASES: dict[str, str] = {
     "BATAL": "cancelled",
     "CANCELLED": "cancelled",
     "CANCELED": "cancelled",
+    "CANCEL": "cancelled",
     "DIKEMBALIKAN": "returned",
     "RETURNED": "returned",
     "RETUR": "returned",
@@ -131,6 +134,8 @@ YES_NO_ALIASES: dict[str, bool] = {
     "FALSE": False,
     "GAK": False,
     "ENGGAK": False,
+    "NGGAK": False,
+    "GA": False,
 }
 
 #: "don't know" / refused answers (compared on :func:`alias_key`); they become missing and
