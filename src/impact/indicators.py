@@ -6,7 +6,6 @@ All functions are pure and vectorised (merges and column arithmetic; no row loop
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from impact import config, vocab

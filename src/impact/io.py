@@ -285,3 +285,35 @@ def write_csv_safe(df: pd.DataFrame, path: Path) -> None:
     from impact.privacy import neutralise_formulas
 
     neutralise_formulas(df).to_csv(path, index=False, lineterminator="\n")
+
+
+# --- reference data ---------------------------------------------------------------------------------
+
+#: the repository's reference folder (used when the package runs from a source checkout)
+DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+
+
+def read_reference(reference_dir: Path | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """Read ``min_wage.csv`` and the CPI (``cpi_monthly.csv`` if present, else built from anchors).
+
+    Returns (minimum wages, monthly CPI indexed by month start). A missing folder or
+    file is an :class:`InputError` that names it.
+    """
+    from impact.reference import monthly_cpi
+
+    d = Path(reference_dir) if reference_dir is not None else DEFAULT_REFERENCE_DIR
+    for name in ("min_wage.csv", "cpi_anchors.csv"):
+        if not (d / name).is_file() and not (name == "cpi_anchors.csv" and (d / "cpi_monthly.csv").is_file()):
+            raise InputError(f"{d / name}: reference file not found (pass --reference-dir)")
+    wages = pd.read_csv(d / "min_wage.csv", dtype={"district": "string", "source": "string"})
+    official = (
+        pd.read_csv(d / "cpi_monthly.csv", dtype={"month": str})
+        if (d / "cpi_monthly.csv").is_file()
+        else None
+    )
+    anchors = (
+        pd.read_csv(d / "cpi_anchors.csv", dtype={"month": str})
+        if (d / "cpi_anchors.csv").is_file()
+        else None
+    )
+    return wages, monthly_cpi(anchors, official=official)
