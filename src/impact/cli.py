@@ -52,6 +52,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     k.add_argument("--working-days", type=int, default=config.WORKING_DAYS_PER_MONTH,
                    help="working days per month for daily targets (default: %(default)s)")  # fmt: skip
+    i = sub.add_parser("indicators", help="print a recovery table by group (disclosure-controlled)")
+    i.add_argument("processed_dir", type=Path)
+    i.add_argument("--cohort", help="cohort code (default: the first cohort in the data)")
+    i.add_argument("--confederation", default="all", help="'all' or a confederation code")
+    i.add_argument("--wave", choices=("m3", "m6", "m12"), help="follow-up wave (default: the latest with answers)")
+    i.add_argument("--by", default="overall", choices=("overall", "confederation", "gender", "confederation,gender"))
+    i.add_argument("--audience", default="public", choices=("public", "internal"))
+    i.add_argument("--min-cell-size", type=int, default=config.MIN_CELL_SIZE)
+    i.add_argument("--threshold", type=float, default=config.RECOVERY_THRESHOLD, help="recovery threshold (ratio)")
+    i.add_argument("--real-terms", action="store_true", help="deflate the pre-layoff wage with the CPI")
+    i.add_argument("--format", default="table", choices=("table", "csv", "json"))
+    i.add_argument("--reference-dir", type=Path, help="folder with min_wage.csv and the CPI (default: data/reference)")
     return p
 
 
@@ -62,10 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from impact.io import InputError
     from impact.privacy import SecretError
+    from impact.reference import ReferenceDataError
+    from impact.results import ParameterError
 
     try:
-        return {"sample": _sample, "check": _check, "clean": _clean}[args.command](args)
-    except (InputError, SecretError) as e:
+        return {"sample": _sample, "check": _check, "clean": _clean, "indicators": _indicators}[args.command](args)
+    except (InputError, SecretError, ReferenceDataError, ParameterError) as e:
         print(f"impact: error: {e}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
@@ -129,6 +143,45 @@ def _clean(args: argparse.Namespace) -> int:
     write_processed(data, args.out)
     print(format_audit(data.audit))
     print(f"processed tables written to {args.out} in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    from impact import results, tables
+    from impact.pipeline import load
+
+    data = load(args.processed_dir)
+    cohorts = sorted(data.participants["cohort"].dropna().unique())
+    params = results.ReportParams(
+        cohort=args.cohort or cohorts[0], confederation=args.confederation, audience=args.audience,
+        recovery_threshold=args.threshold, partial_threshold=min(config.PARTIAL_THRESHOLD, args.threshold),
+        min_cell_size=args.min_cell_size, real_terms=args.real_terms,
+    )  # fmt: skip
+    r = results.build(data, params, reference_dir=args.reference_dir)
+    by = list(tables.GROUPINGS[args.by])
+    pub = r.recovery(by=by, wave=args.wave)
+    wave = args.wave or r.latest_wave
+    if args.format == "csv":
+        from impact.privacy import neutralise_formulas
+
+        print(neutralise_formulas(pub.values).to_csv(index=False, lineterminator="\n"), end="")
+    elif args.format == "json":
+        import json
+
+        rows = pub.values.astype(object).where(pub.values.notna(), None).to_dict("records")
+        print(json.dumps({"cohort": params.cohort, "wave": wave, "audience": params.audience, "note": pub.note,
+                          "flags": pub.flags.to_dict("records"), "rows": rows}, indent=2, default=str))  # fmt: skip
+    else:
+        shown = pub.display()
+        print(f"{tables.cohort_label(params.cohort)} — recovery at {wave}, by {args.by} ({params.audience})")
+        if pub.note:
+            print(pub.note)
+        print(shown.to_string(index=False))
+        from impact.disclosure import legend
+
+        meaning = dict(zip(*(legend(params.min_cell_size)[c] for c in ("marker", "meaning")), strict=True))
+        for m in sorted({f.rstrip("!") for f in pub.flags.to_numpy().ravel() if f}):
+            print(f"  {m}: {meaning.get(m, '')}")
     return 0
 
 

@@ -361,3 +361,95 @@ def build(
             "Minimum wage: for interview years not yet in the reference table, the latest earlier year's UMK is used."
         )
     return CohortResults(params, p, waves, months, sales, data.audit, data.quarantine, notes)
+
+
+COLUMN_LABELS = {
+    "confederation": "Confederation", "gender": "Gender", "wave": "Wave", "n_eligible": "Eligible",
+    "n_responded": "Responded", "response_rate": "Response rate", "n": "n",
+    "median_recovery_ratio": "Median recovery ratio", "median_recovery_ratio_low": "95% CI low",
+    "median_recovery_ratio_high": "95% CI high", "n_recovered": "Recovered (n)", "share_recovered": "Share recovered",
+    "share_recovered_low": "95% CI low ", "share_recovered_high": "95% CI high ", "ratio_of_sums": "Ratio of sums",
+    "median_income_before_idr": "Median pre-layoff wage", "median_income_now_idr": "Median income now",
+    "median_income_baseline_idr": "Median income at registration", "median_target_monthly_idr": "Median monthly target",
+    "share_with_reseller_account": "Has reseller account", "share_reaching_target_survey": "Reached own target",
+    "median_attainment_survey": "Median attainment (survey)", "n_platform": "n (platform)",
+    "median_attainment_platform": "Median attainment (platform commission)",
+}  # fmt: skip
+
+
+def _fmt(name: str, v: pd.Series) -> pd.Series:
+    x = v.astype("Float64")
+    if name.endswith("_idr"):
+        text = x.map(lambda a: f"Rp {a:,.0f}", na_action="ignore")
+    elif name.startswith(("share_", "response_rate")) or name.endswith("_rate"):
+        text = x.map(lambda a: f"{a:.0%}", na_action="ignore")
+    elif name.startswith("n") and (name == "n" or name.startswith("n_")):
+        text = x.map(lambda a: f"{a:,.0f}", na_action="ignore")
+    else:
+        text = x.map(lambda a: f"{a:.2f}", na_action="ignore")
+    return text.astype("string").fillna("")
+
+
+def present(table: disclosure.SuppressedTable) -> pd.DataFrame:
+    """Reader-friendly strings of a published table: rupiah, percentages, markers for hidden cells.
+
+    Hidden cells show their marker (``s``, ``c``, ``d``); in internal tables a cell that a
+    public table would hide shows its value followed by the marker and ``!``.
+    """
+    out = {}
+    for col in table.values.columns:
+        v = table.values[col]
+        flag = table.flags[col].astype("string").fillna("")
+        text = _fmt(col, v) if pd.api.types.is_numeric_dtype(v) else v.astype("string").fillna("")
+        text = text.where(flag == "", (text + " " + flag).str.strip())
+        out[COLUMN_LABELS.get(col, col)] = text
+    return pd.DataFrame(out, index=table.values.index)
+
+
+def heading(r: CohortResults, title: str = "") -> str:
+    """The report's title block (markdown)."""
+    from impact.tables import cohort_label
+
+    scope = "all confederations" if r.params.confederation == "all" else vocab.CONFEDERATIONS[r.params.confederation]
+    head = title or f"Income recovery after layoff — {cohort_label(r.params.cohort)}"
+    lines = [f"# {head}", f"**Cohort:** {cohort_label(r.params.cohort)} · **Scope:** {scope} · "
+             f"**Audience:** {r.params.audience}"]  # fmt: skip
+    if r.params.audience == "internal":
+        lines.append("> **INTERNAL — not for publication.** Small groups are shown; cells marked `!` are hidden in the public version.")
+    return "\n\n".join(lines)
+
+
+def summary_markdown(r: CohortResults) -> str:
+    """The executive summary as a markdown bullet list."""
+    return "\n".join(f"- {s}" for s in r.summary())
+
+
+def survival_summary(r: CohortResults) -> tuple[pd.DataFrame, str]:
+    """Share recovered at 3/6/12 months per group (formatted) and a sentence on the log-rank test."""
+    _, shares, test = r.time_to_recovery()
+    if shares.empty:
+        return shares, "Too few participants to estimate time to recovery."
+    t = shares.assign(
+        share=shares["share_recovered"].map("{:.0%}".format),
+        ci=shares["share_recovered_low"].map("{:.0%}".format) + "–" + shares["share_recovered_high"].map("{:.0%}".format),
+    )
+    table = t.pivot(index="group", columns="time", values="share").rename(columns=lambda m: f"by {m:g} months")
+    table.insert(0, "n", t.groupby("group")["n"].first())
+    p = test.get("p_value")
+    sentence = (
+        f"Women vs men (log-rank): p = {p:.2f}" + (f" — {test['caveat']}" if test.get("caveat") else "") + "."
+        if p is not None and pd.notna(p)
+        else "A log-rank comparison of women and men is not possible with these data" + (f" ({test['caveat']})" if test.get("caveat") else "") + "."
+    )
+    return table.reset_index(), sentence
+
+
+def balance_published(r: CohortResults) -> pd.DataFrame:
+    """The stayers-vs-leavers table; for the public, rows where either group is below min cell size are hidden."""
+    t = r.attrition_balance()
+    if r.params.audience == "public":
+        small = (t["n_true"] < r.params.min_cell_size) | (t["n_false"] < r.params.min_cell_size)
+        cols = ["mean_true", "mean_false", "difference", "normalised_difference", "p_value"]
+        t = t.astype({c: "Float64" for c in cols})
+        t.loc[small, cols] = pd.NA
+    return t.rename(columns={"mean_true": "stayers", "mean_false": "leavers", "n_true": "n stayers", "n_false": "n leavers"})
