@@ -33,6 +33,7 @@ Pure functions; inputs are never mutated.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -121,21 +122,32 @@ def legend(min_cell_size: int = config.MIN_CELL_SIZE, *, audience: Audience = "p
 
 
 def dominance(
-    contributions: pd.DataFrame, *, group_columns: Sequence[str], value: str, n: int = 2, k: float = 0.9
+    contributions: pd.DataFrame,
+    *,
+    group_columns: Sequence[str],
+    value: str,
+    n: int = 2,
+    k: float = 0.9,
+    margins: bool = True,
+    totals: Mapping[str, object] | None = None,
 ) -> pd.Series:
     """True for groups where the ``n`` largest contributors hold more than ``k`` of the group total.
 
     ``contributions`` has one row per contributor (e.g. one participant's income in rupiah).
     Missing values are not contributions; negative values are an error (the rule is
     defined for non-negative amounts). A group whose total is 0 is not dominated. A group
-    with ``n`` or fewer contributors and a positive total is dominated. The result is
-    indexed by the groups (an Index for one column, a MultiIndex for several), named
-    ``"dominated"``, and is what :func:`suppress_table` takes as ``dominance_flags``.
-    Groups such as an ``"All"`` total are flagged only if they are in ``contributions``.
+    with ``n`` or fewer contributors and a positive total is dominated.
+
+    With ``margins`` (the default) the total groups are judged too — every combination of
+    grouping columns replaced by their total label (``"All"``, or as given in ``totals``) —
+    since one large contributor dominates the margins of its cell as well. The result is
+    indexed by the groups (an Index for one column, a MultiIndex for several; groups in
+    order of first appearance, totals after), named ``"dominated"``, and is what
+    :func:`suppress_table` takes as ``dominance_flags``.
 
     >>> c = pd.DataFrame({"g": ["a", "a", "a", "b", "b", "b"], "idr": [90, 5, 5, 30, 30, 40]})
-    >>> dominance(c, group_columns=["g"], value="idr").tolist()
-    [True, False]
+    >>> dominance(c, group_columns=["g"], value="idr").to_dict()
+    {'a': True, 'b': False, 'All': False}
     """
     groups = [group_columns] if isinstance(group_columns, str) else list(group_columns)
     if not groups:
@@ -145,6 +157,10 @@ def dominance(
         raise ValueError(f"n must be a whole number of contributors >= 1, got {n!r}")
     if not 0 < k <= 1:
         raise ValueError(f"k must be a share in (0, 1], got {k!r}")
+    totals = dict(totals or {})
+    unknown = [g for g in totals if g not in groups]
+    if unknown:
+        raise ValueError(f"totals names {unknown}, which are not grouping columns {groups}")
     amounts = contributions[value]
     if pd.api.types.is_bool_dtype(amounts) or not pd.api.types.is_numeric_dtype(amounts):
         raise ValueError(f"value column {value!r} must be numeric, got dtype {amounts.dtype}")
@@ -155,12 +171,19 @@ def dominance(
             f"{value!r} has negative contributions (e.g. {amount[negative][0]:g} at row "
             f"{contributions.index[negative][0]!r}); the dominance rule needs amounts >= 0"
         )
-    keys = [contributions[g] for g in groups]
-    amount_s = pd.Series(amount, index=contributions.index)
+    cells = contributions[groups].astype(object).reset_index(drop=True)
+    layers = [cells]
+    if margins:
+        for collapse in itertools.product([False, True], repeat=len(groups)):
+            if any(collapse):
+                labels = {g: totals.get(g, TOTAL_LABEL) for g, c in zip(groups, collapse, strict=True) if c}
+                layers.append(cells.assign(**labels) if labels else cells)
+    keys_frame = pd.concat(layers, ignore_index=True)
+    keys = [keys_frame[g] for g in groups]
+    amount_s = pd.Series(np.tile(amount, len(layers)))
     rank = amount_s.groupby(keys, observed=True, dropna=False).rank(method="first", ascending=False)
-    top_s = amount_s.where(rank <= n)
-    total = amount_s.groupby(keys, observed=True, dropna=False, sort=True).sum()
-    top = top_s.groupby(keys, observed=True, dropna=False, sort=True).sum()
+    total = amount_s.groupby(keys, observed=True, dropna=False, sort=False).sum()
+    top = amount_s.where(rank <= n).groupby(keys, observed=True, dropna=False, sort=False).sum()
     dominated = (top > k * total) & (total > 0)
     return dominated.astype(bool).rename("dominated")
 
@@ -186,7 +209,8 @@ def suppress_table(
     value_columns : statistic columns, hidden together with the count of their row.
     min_cell_size : smallest count that may be shown (0 is always shown).
     group_columns : the grouping columns (one or two); default: every column that is
-        neither ``count`` nor a value column. Other columns are passed through as they are.
+        neither ``count`` nor a value column. With explicit grouping columns, other text
+        columns (labels) pass through unchanged; other numeric columns are refused.
     totals : label of the total category per grouping column; default ``"All"`` for each.
         A table without a total row is protected as if its totals were published elsewhere.
     dominance_flags : a boolean Series from :func:`dominance`, indexed by the grouping
@@ -350,10 +374,21 @@ def _prepare(
         clash = [g for g in groups if g == count or g in values]
         if clash:
             raise ValueError(f"grouping columns {clash} are also the count or value columns")
+        loose = [
+            c
+            for c in table.columns
+            if c != count and c not in values and c not in groups and pd.api.types.is_numeric_dtype(table[c])
+        ]
+        if loose:
+            raise ValueError(
+                f"numeric columns {loose} are neither the count, value_columns nor group_columns: list them "
+                "in value_columns (hidden with their row) or drop them, so no statistic escapes suppression"
+            )
     if len(groups) > 2:
         raise ValueError(
             f"secondary suppression is implemented for one- and two-way tables; got {len(groups)} grouping "
-            f"columns {groups}. Publish one two-way table per layer, or pass group_columns explicitly"
+            f"columns {groups}. List every statistic in value_columns, pass group_columns explicitly, "
+            "or publish one two-way table per layer"
         )
     if not groups and len(table) > 1:
         raise ValueError(
@@ -427,10 +462,10 @@ def _layout(table: pd.DataFrame, groups: list[str], labels: list[object]) -> _La
     keys = rows * (n_cols + 1) + cols
     _, first, seen = np.unique(keys, return_index=True, return_counts=True)
     if (seen > 1).any():
-        twice = table.index[first[seen > 1][0]]
+        position = int(first[seen > 1][0])
         raise ValueError(
-            f"the grouping values of row {twice!r} ({table.loc[twice, groups].tolist()}) appear more than "
-            f"once in {groups}; a published table has one row per group"
+            f"the grouping values {table.iloc[position][groups].tolist()} (row {table.index[position]!r}) "
+            f"appear more than once in {groups}; a published table has one row per group"
         )
     grid[rows, cols] = np.arange(len(table))
     return _Layout(kind=len(groups), grid=grid)
