@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from impact import __version__, config
+from impact.pii import add_audit_pii_parser, cli_audit_pii
 
 EXIT_INPUT = 2
 
@@ -56,14 +57,23 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("processed_dir", type=Path)
     i.add_argument("--cohort", help="cohort code (default: the first cohort in the data)")
     i.add_argument("--confederation", default="all", help="'all' or a confederation code")
-    i.add_argument("--wave", choices=("m3", "m6", "m12"), help="follow-up wave (default: the latest with answers)")
-    i.add_argument("--by", default="overall", choices=("overall", "confederation", "gender", "confederation,gender"))
+    i.add_argument(
+        "--wave", choices=("m3", "m6", "m12"), help="follow-up wave (default: the latest with answers)"
+    )
+    i.add_argument(
+        "--by", default="overall", choices=("overall", "confederation", "gender", "confederation,gender")
+    )
     i.add_argument("--audience", default="public", choices=("public", "internal"))
     i.add_argument("--min-cell-size", type=int, default=config.MIN_CELL_SIZE)
-    i.add_argument("--threshold", type=float, default=config.RECOVERY_THRESHOLD, help="recovery threshold (ratio)")
+    i.add_argument(
+        "--threshold", type=float, default=config.RECOVERY_THRESHOLD, help="recovery threshold (ratio)"
+    )
     i.add_argument("--real-terms", action="store_true", help="deflate the pre-layoff wage with the CPI")
     i.add_argument("--format", default="table", choices=("table", "csv", "json"))
-    i.add_argument("--reference-dir", type=Path, help="folder with min_wage.csv and the CPI (default: data/reference)")
+    i.add_argument(
+        "--reference-dir", type=Path, help="folder with min_wage.csv and the CPI (default: data/reference)"
+    )
+    add_audit_pii_parser(sub)
     return p
 
 
@@ -78,7 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     from impact.results import ParameterError
 
     try:
-        return {"sample": _sample, "check": _check, "clean": _clean, "indicators": _indicators}[args.command](args)
+        return {
+            "sample": _sample,
+            "check": _check,
+            "clean": _clean,
+            "indicators": _indicators,
+            "audit-pii": cli_audit_pii,
+        }[args.command](args)
     except (InputError, SecretError, ReferenceDataError, ParameterError) as e:
         print(f"impact: error: {e}", file=sys.stderr)
         return EXIT_INPUT
