@@ -6,7 +6,10 @@ All functions are pure and vectorised (merges and column arithmetic; no row loop
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from impact import config, vocab
 from impact.reference import cpi_at, min_wage_for
@@ -19,6 +22,18 @@ def _training_month(cohort: pd.Series) -> pd.Series:
     return cohort.astype("string").map(months).astype("datetime64[us]")
 
 
+def _positions(values: pd.Series, lookup: pd.Series) -> np.ndarray:
+    """Position of each of ``values`` in ``lookup`` (distinct strings); -1 where absent or missing.
+
+    An Arrow hash lookup: several times faster than ``Index.get_indexer`` on millions of strings.
+    """
+    found = pc.index_in(
+        pa.array(values.astype("string"), type=pa.large_string()),
+        value_set=pa.array(lookup.astype("string"), type=pa.large_string()),
+    )
+    return found.fill_null(-1).to_numpy().astype("int64")
+
+
 def eligible_waves(participants: pd.DataFrame, followups: pd.DataFrame) -> pd.DataFrame:
     """Every participant × every wave of their cohort (the denominator of response rates).
 
@@ -28,11 +43,11 @@ def eligible_waves(participants: pd.DataFrame, followups: pd.DataFrame) -> pd.Da
     observed = followups.merge(participants[["participant_id", "cohort"]], on="participant_id")
     pairs = [(c, w) for c, spec in vocab.COHORTS.items() for w in spec.waves]
     known = set(vocab.COHORTS)
-    pairs += [
-        (c, str(w))
-        for c, w in observed[["cohort", "wave"]].drop_duplicates().itertuples(index=False)
-        if c not in known
-    ]
+    extra = {(c, str(w)) for c, w in observed[["cohort", "wave"]].drop_duplicates().itertuples(index=False)}
+    # each cohort's waves in order, so that every participant's rows come in wave order
+    pairs += sorted(
+        ((c, w) for c, w in extra if c not in known), key=lambda cw: (cw[0], vocab.WAVES.get(cw[1], 0))
+    )
     waves = pd.DataFrame(pairs, columns=["cohort", "wave"]).astype({"cohort": "string"})
     out = participants.merge(waves, on="cohort", how="inner")
     return out.assign(wave=out["wave"].astype(vocab.WAVE_DTYPE))
@@ -64,7 +79,8 @@ def recovery_by_wave(
     - real terms: ``income_before_real_idr`` = before × CPI(interview month) / CPI(layoff month);
       ``real_recovery_ratio`` = total / that.
     """
-    base = eligible_waves(participants, followups)
+    # people in output order (cohort, participant id); every merge below keeps the left order
+    base = eligible_waves(participants.sort_values(["cohort", "participant_id"], kind="stable"), followups)
     fu = followups.assign(wave=followups["wave"].astype(vocab.WAVE_DTYPE))
     df = base.merge(fu, on=["participant_id", "wave"], how="left", validate="one_to_one")
     training = _training_month(df["cohort"])
@@ -88,7 +104,8 @@ def recovery_by_wave(
     last_month = (interview_month.dt.to_period("M") - 1).dt.to_timestamp().astype("datetime64[us]")
     df["survey_reference_month"] = last_month
     if reseller_monthly is not None:
-        rm = reseller_monthly[["reseller_key", "month", "commission_idr"]].rename(
+        needed = reseller_monthly["month"].isin(df["survey_reference_month"].dropna().unique())
+        rm = reseller_monthly.loc[needed, ["reseller_key", "month", "commission_idr"]].rename(
             columns={"month": "survey_reference_month", "commission_idr": "commission_last_month_idr"}
         )
         df = df.merge(
@@ -122,7 +139,7 @@ def recovery_by_wave(
             (df["real_recovery_ratio"] >= threshold).astype("boolean").mask(df["real_recovery_ratio"].isna())
         )
     df["training_month"] = training
-    return df.sort_values(["cohort", "participant_id", "wave"], ignore_index=True)
+    return df
 
 
 def baseline_ratio(participants: pd.DataFrame) -> pd.Series:
@@ -139,41 +156,55 @@ def participant_months(
     ``through`` defaults to the last month in ``reseller_monthly``. Months without a completed
     order have ``orders_completed`` 0 and ``commission_idr`` 0 (the platform records every
     order, so no order means no commission — not missing). ``months_since_training`` is 0 in
-    the training month. ``active`` = at least one completed order.
+    the training month. ``active`` = at least one completed order. Rows come sorted by
+    participant and month. An account × month given twice in ``reseller_monthly`` is an error
+    (the contract has one row per account × month).
     """
     acc = participants.loc[
         participants["reseller_key"].notna(),
         ["participant_id", "reseller_key", "cohort", "confederation", "gender"],
     ]
     acc = acc.assign(training_month=_training_month(acc["cohort"])).dropna(subset=["training_month"])
+    # sorted people, months ascending within each: the output order without sorting the long table
+    acc = acc.sort_values("participant_id", kind="stable", ignore_index=True)
     last = pd.Timestamp(through) if through is not None else reseller_monthly["month"].max()
-    if acc.empty or pd.isna(last):
-        return pd.DataFrame(
-            columns=[
-                "participant_id",
-                "month",
-                "months_since_training",
-                "orders_completed",
-                "commission_idr",
-                "gross_idr",
-                "active",
-            ]
+    # calendar months as integers (months since 1970-01): the grid is built by numpy repeats, not a cross join
+    start = acc["training_month"].to_numpy("datetime64[M]").astype("int64")
+    if len(acc) and pd.notna(last):
+        n_months = np.clip(np.datetime64(last, "M").astype("int64") - start + 1, 0, None)
+    else:  # nobody with an account, or no platform data: no rows (same columns and dtypes)
+        n_months = np.zeros(len(acc), dtype="int64")
+    rows = np.repeat(np.arange(len(acc)), n_months)
+    since = np.arange(rows.size) - np.repeat(np.cumsum(n_months) - n_months, n_months)
+    month = start[rows] + since
+    out = acc.take(rows).reset_index(drop=True)
+    out["month"] = month.astype("datetime64[M]").astype("datetime64[us]")
+
+    # platform months of these accounts, looked up by an integer (account, month) position
+    accounts = acc["reseller_key"].drop_duplicates()
+    rm = reseller_monthly[["reseller_key", "month", "orders_completed", "commission_idr", "gross_idr"]]
+    rm_account = _positions(rm["reseller_key"], accounts)
+    rm_month = rm["month"].to_numpy("datetime64[M]").astype("int64")
+    lowest = int(month.min()) if month.size else 0
+    width = int(month.max()) - lowest + 1 if month.size else 1
+    inside = (rm_account >= 0) & (rm_month >= lowest) & (rm_month < lowest + width)
+    rm = rm[inside]
+    rm_cell = rm_account[inside] * width + (rm_month[inside] - lowest)
+    row_of_cell = np.full(len(accounts) * width, -1, dtype="int64")
+    row_of_cell[rm_cell] = np.arange(rm_cell.size)
+    if not np.array_equal(row_of_cell[rm_cell], np.arange(rm_cell.size)):
+        twice = rm.iloc[np.flatnonzero(row_of_cell[rm_cell] != np.arange(rm_cell.size))[0]]
+        raise ValueError(
+            f"reseller_monthly has account {twice['reseller_key']} in {twice['month']:%Y-%m} more than once; "
+            "it must have one row per reseller_key × month (docs/data-contract.md)"
         )
-    first = acc["training_month"].min()
-    months = pd.date_range(first, last, freq="MS").astype("datetime64[us]")
-    grid = acc.merge(pd.DataFrame({"month": months}), how="cross")
-    grid = grid[grid["month"] >= grid["training_month"]]
-    rm = reseller_monthly[
-        ["reseller_key", "month", "orders_completed", "commission_idr", "gross_idr"]
-    ].astype({"month": "datetime64[us]"})
-    out = grid.merge(rm, on=["reseller_key", "month"], how="left")
+    at = row_of_cell[_positions(acc["reseller_key"], accounts)[rows] * width + (month - lowest)]
     for c in ("orders_completed", "commission_idr", "gross_idr"):
-        out[c] = out[c].astype("Int64").fillna(0)
-    mp = out["month"].dt.to_period("M")
-    tp = out["training_month"].dt.to_period("M")
-    out["months_since_training"] = (mp.dt.year - tp.dt.year) * 12 + (mp.dt.month - tp.dt.month)
+        values = rm[c].astype("Int64").fillna(0).to_numpy("int64")  # a missing platform sum counts as 0
+        out[c] = pd.array(np.where(at >= 0, values[at], 0), dtype="Int64")
+    out["months_since_training"] = since
     out["active"] = out["orders_completed"] > 0
-    return out.sort_values(["participant_id", "month"], ignore_index=True)
+    return out
 
 
 def first_sales(months: pd.DataFrame) -> pd.DataFrame:
@@ -188,7 +219,7 @@ def first_sales(months: pd.DataFrame) -> pd.DataFrame:
         months_observed=("month", "size"), months_active=("active", "sum"),
         commission_total_idr=("commission_idr", "sum"),
     )  # fmt: skip
-    active = months[months["active"]]
+    active = months.loc[months["active"], ["participant_id", "month", "months_since_training"]]
     first = active.groupby("participant_id").agg(
         first_sale_month=("month", "min"), months_to_first_sale=("months_since_training", "min")
     )
@@ -222,11 +253,12 @@ def time_to_recovery(waves: pd.DataFrame, *, column: str = "recovered") -> pd.Da
     ratio — dropouts included (censoring may be informative: say so when reporting).
     Participants with no observed ratio at any wave are left out (``n`` reported by callers).
     """
-    obs = waves[waves[column].notna()]
     keys = ["participant_id", "cohort", "confederation", "gender"]
+    obs = waves.loc[waves[column].notna(), [*keys, "months_after_training", column]]
     rec = obs[obs[column].astype(bool)].groupby("participant_id")["months_after_training"].min()
     last = obs.groupby("participant_id")["months_after_training"].max()
     people = obs.drop_duplicates("participant_id")[keys].set_index("participant_id")
-    people["event"] = people.index.isin(rec.index)
-    people["duration_months"] = rec.reindex(people.index).fillna(last.reindex(people.index)).astype("Int64")
+    first = rec.reindex(people.index)  # months to the first recovered wave; missing if never
+    people["event"] = first.notna().to_numpy()
+    people["duration_months"] = first.fillna(last.reindex(people.index)).astype("Int64")
     return people.reset_index()

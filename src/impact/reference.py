@@ -24,7 +24,7 @@ def monthly_cpi(anchors: pd.DataFrame, *, official: pd.DataFrame | None = None) 
 
     >>> a = pd.DataFrame({"month": ["2023-12", "2023-12"], "cpi_2022_100": [105.15, 2.61],
     ...                   "kind": ["index", "yoy_inflation_pct"]})
-    >>> round(monthly_cpi(a)[pd.Timestamp("2022-12-01")], 2)
+    >>> float(round(monthly_cpi(a)[pd.Timestamp("2022-12-01")], 2))
     102.48
     """
     if official is not None:
@@ -50,7 +50,8 @@ def monthly_cpi(anchors: pd.DataFrame, *, official: pd.DataFrame | None = None) 
             m = prev
     known = pd.Series(points).sort_index()
     months = pd.date_range(known.index.min(), known.index.max(), freq="MS")
-    logs = np.log(known.reindex(months)).interpolate(method="index")
+    # equally spaced months: linear in log = constant monthly inflation (not by days)
+    logs = np.log(known.reindex(months)).interpolate(method="linear")
     return np.exp(logs).rename("cpi")
 
 
@@ -82,7 +83,7 @@ def min_wage_for(min_wage: pd.DataFrame, district: pd.Series, year: pd.Series) -
     says which); a year before every row of the district gives missing. Missing districts or
     years in the input give missing.
     """
-    table = min_wage.assign(_key=min_wage["district"].str.strip().str.casefold())
+    table = min_wage.assign(_key=min_wage["district"].astype("string").str.strip().str.casefold())
     d = district.astype("string").str.strip().str.casefold()
     unknown = sorted(set(district[d.notna() & ~d.isin(table["_key"])].astype(str)))
     if unknown:

@@ -158,6 +158,7 @@ class CohortResults:
         if self.params.audience == "public":
             small = t["n"].fillna(0) < self.params.min_cell_size
             t.loc[small, ["estimate", "ci_low", "ci_high", "p_value"]] = pd.NA
+            t.loc[small & (t["n"] > 0), "n"] = pd.NA  # a count from 1 to min_cell_size - 1 is hidden too
         return t
 
     def response(self, *, by: list[str] | tuple[str, ...] = ()) -> disclosure.SuppressedTable:
@@ -282,12 +283,30 @@ class CohortResults:
         t = self.recovery(wave=w).values.iloc[0]
         n_all = len(self.participants)
         months = vocab.WAVES.get(w, "?")
-        out = [f"{n_all} participants registered; {int(t['n_responded'])} answered the {months}-month follow-up "
-               f"({t['response_rate']:.0%})."]  # fmt: skip
+        min_n = self.params.min_cell_size
+        public = self.params.audience == "public"
+        registered = (
+            f"Fewer than {min_n} participants registered" if public and 0 < n_all < min_n
+            else f"{n_all} participants registered"
+        )  # fmt: skip
+        if pd.isna(t["n"]):  # hidden (public): fewer than min_cell_size people with a ratio
+            out = [f"{registered}; figures for the {months}-month follow-up are hidden because fewer than "
+                   f"{min_n} people have a recovery ratio."]  # fmt: skip
+        elif pd.isna(t["n_responded"]):  # n == 0: the row's statistics are undefined
+            out = [f"{registered}; nobody has a recovery ratio at the {months}-month follow-up."]
+        else:
+            out = [f"{registered}; {int(t['n_responded'])} answered the {months}-month follow-up "
+                   f"({t['response_rate']:.0%})."]  # fmt: skip
         if pd.notna(t["median_recovery_ratio"]):
+            low, high = t["median_recovery_ratio_low"], t["median_recovery_ratio_high"]
+            ci = (
+                f"95% CI {low:.0%}–{high:.0%}"
+                if pd.notna(low) and pd.notna(high)
+                else "too few for an interval"
+            )
             out.append(
                 f"At {months} months the median participant earned {t['median_recovery_ratio']:.0%} of their pre-layoff wage "
-                f"(95% CI {t['median_recovery_ratio_low']:.0%}–{t['median_recovery_ratio_high']:.0%}, n={int(t['n'])})."
+                f"({ci}, n={int(t['n'])})."
             )
             out.append(
                 f"{t['share_recovered']:.0%} had recovered their pre-layoff income (95% CI "
@@ -302,11 +321,13 @@ class CohortResults:
                        f"{g.loc['male', 'median_recovery_ratio']:.0%} for men.")  # fmt: skip
         elif self.params.audience == "public":
             out.append("Figures by gender are hidden where a group is smaller than the minimum cell size.")
-        if len(self.sales):
+        if public and 0 < len(self.sales) < min_n:
+            out.append(f"Sales figures are hidden: fewer than {min_n} reseller accounts.")
+        elif len(self.sales):
             out.append(
                 f"{self.sales['ever_sold'].mean():.0%} of the {len(self.sales)} reseller accounts made at least one sale."
             )
-        caveat = stats.size_caveat(int(t["n"]) if pd.notna(t["n"]) else 0)
+        caveat = stats.size_caveat(int(t["n"])) if pd.notna(t["n"]) and t["n"] > 0 else ""
         if caveat:
             out.append(f"Caution: {caveat}.")
         out.append(
