@@ -273,10 +273,19 @@ def test_platform_attainment_uses_commission_of_the_month_before_the_interview()
 
 def test_platform_commission_is_zero_for_an_account_without_completed_orders_that_month() -> None:
     p = participants({"i": 1, "reseller_key": rkey(1), "target_monthly_idr": 1_000_000})
-    rm = reseller_monthly((1, "2024-01", 3, 900_000, 300_000))  # nothing in February
+    # nothing for this account in February; the platform data (another account) run to March
+    rm = reseller_monthly((1, "2024-01", 3, 900_000, 300_000), (2, "2024-03", 1, 100_000, 10_000))
     out = one_wave(p, followups(answered(1, 1_000_000, date="2024-03-09")), reseller_monthly=rm)
     assert out.loc[0, "commission_last_month_idr"] == 0
     assert out.loc[0, "target_attainment_platform"] == 0.0
+
+
+def test_platform_commission_is_missing_for_a_month_after_the_platform_data() -> None:
+    p = participants({"i": 1, "reseller_key": rkey(1), "target_monthly_idr": 1_000_000})
+    rm = reseller_monthly((1, "2024-01", 3, 900_000, 300_000))  # data end in January
+    out = one_wave(p, followups(answered(1, 1_000_000, date="2024-03-09")), reseller_monthly=rm)
+    assert pd.isna(out.loc[0, "commission_last_month_idr"])
+    assert pd.isna(out.loc[0, "target_attainment_platform"])
 
 
 def test_platform_commission_is_missing_without_an_account() -> None:

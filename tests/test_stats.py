@@ -570,3 +570,36 @@ def test_group_comparisons_never_warn_on_tiny_tied_samples(a: list[float], b: li
     stats.balance_table(
         pd.DataFrame({"g": [True] * len(a) + [False] * len(b), "x": a + b}), group="g", columns=["x"]
     )
+
+
+def test_large_samples_use_closed_form_intervals_close_to_bootstrap():
+    rng = np.random.default_rng(7)
+    x = rng.lognormal(0, 0.5, size=stats.LARGE_N + 1)
+    est = stats.median_ci(x)
+    # order-statistic ranks for n=5001 at 95%: the CI brackets the median within ~2.8% of the data
+    assert est.low < est.estimate < est.high
+    assert np.mean(x <= est.low) == pytest.approx(0.4861, abs=0.002)
+    assert np.mean(x <= est.high) == pytest.approx(0.5139, abs=0.002)
+    boot = stats._bootstrap_ci((x,), stats._median_of, paired=False, level=0.95, n_resamples=500, seed=1)
+    assert est.low == pytest.approx(boot[0], rel=0.02)
+    assert est.high == pytest.approx(boot[1], rel=0.02)
+
+
+def test_large_ratio_of_sums_uses_delta_method():
+    rng = np.random.default_rng(8)
+    den = rng.lognormal(15, 0.3, size=stats.LARGE_N + 1)
+    num = den * rng.lognormal(-0.3, 0.4, size=den.size)
+    est = stats.ratio_of_sums(num, den)
+    r = num.sum() / den.sum()
+    se = np.std(num - r * den, ddof=1) / (np.sqrt(den.size) * den.mean())
+    assert est.low == pytest.approx(r - 1.959964 * se)
+    assert est.high == pytest.approx(r + 1.959964 * se)
+
+
+def test_large_difference_in_medians_price_bonett():
+    rng = np.random.default_rng(9)
+    a = rng.normal(1.0, 0.3, size=stats.LARGE_N + 10)
+    b = rng.normal(0.8, 0.3, size=stats.LARGE_N + 20)
+    out = stats.difference_in_medians(a, b)
+    assert out["low"] < 0.2 < out["high"]
+    assert out["high"] - out["low"] < 0.05

@@ -356,6 +356,7 @@ def test_comparisons_shape_and_values() -> None:
         "ci_high",
         "p_value",
         "n",
+        "n_smallest_group",
         "caveat",
     ]
     assert got["test"].tolist() == ["Mann–Whitney U", "Wilcoxon signed-rank", "Kruskal–Wallis H"]

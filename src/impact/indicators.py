@@ -73,7 +73,8 @@ def recovery_by_wave(
     - ``target_attainment_survey`` = reported reseller income / own monthly target;
       ``target_attainment_platform`` = platform commission in the month before the interview
       (the survey's "last month") / own monthly target; 0 commission for an account without
-      completed orders that month, missing without an account.
+      completed orders that month, missing without an account or when the month lies after
+      the last month of platform data.
     - ``above_min_wage``: total income ≥ the UMK of the participant's district for the
       interview year (see :func:`impact.reference.min_wage_for`).
     - real terms: ``income_before_real_idr`` = before × CPI(interview month) / CPI(layoff month);
@@ -113,7 +114,10 @@ def recovery_by_wave(
             on=["reseller_key", "survey_reference_month"],
             how="left",
         )
-        has_account = df["reseller_key"].notna() & df["survey_reference_month"].notna()
+        # an account without completed orders that month earned 0 — if the platform data cover that month
+        last = reseller_monthly["month"].max()
+        covered = (df["survey_reference_month"] <= last).fillna(False) if pd.notna(last) else False
+        has_account = df["reseller_key"].notna() & df["survey_reference_month"].notna() & covered
         df["commission_last_month_idr"] = (
             df["commission_last_month_idr"]
             .astype("Int64")

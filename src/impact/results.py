@@ -156,7 +156,7 @@ class CohortResults:
     def comparisons(self) -> pd.DataFrame:
         t = tables.comparisons(self.waves, wave=self.latest_wave)
         if self.params.audience == "public":
-            small = t["n"].fillna(0) < self.params.min_cell_size
+            small = t["n_smallest_group"].fillna(0) < self.params.min_cell_size
             t.loc[small, ["estimate", "ci_low", "ci_high", "p_value"]] = pd.NA
             t.loc[small & (t["n"] > 0), "n"] = pd.NA  # a count from 1 to min_cell_size - 1 is hidden too
         return t
@@ -165,7 +165,8 @@ class CohortResults:
         t = tables.response_by_wave(self.waves, by=by)
         if "confederation" in by:
             t["confederation"] = t["confederation"].map(lambda c: vocab.CONFEDERATIONS.get(c, c))
-        return self._publish(t, count="n_eligible", group_columns=["wave", *by])
+        # the count protected is the responders (the smaller group); eligible counts hide with them
+        return self._publish(t, count="n_responded", group_columns=["wave", *by])
 
     def attrition_balance(self) -> pd.DataFrame:
         return tables.attrition_balance(self.waves, self.participants, wave=self.latest_wave)
@@ -188,9 +189,11 @@ class CohortResults:
         return self._publish(t, count="n", group_columns=["wave"])
 
     def activity_table(self) -> pd.DataFrame:
-        """Monthly active share of accounts by month since training (months below min cell size removed)."""
+        """Monthly active share of accounts by month since training (months with fewer than
+        min cell size accounts, or active accounts, removed)."""
         curve = indicators.activity_curve(self.months)
-        return curve[curve["n_accounts"] >= self.params.min_cell_size].reset_index(drop=True)
+        m = self.params.min_cell_size
+        return curve[(curve["n_accounts"] >= m) & (curve["n_active"] >= m)].reset_index(drop=True)
 
     def commission_table(self) -> pd.DataFrame:
         """Quantiles of monthly commission (rupiah) among active accounts, by month since training."""
@@ -431,12 +434,18 @@ def heading(r: CohortResults, title: str = "") -> str:
     """The report's title block (markdown)."""
     from impact.tables import cohort_label
 
-    scope = "all confederations" if r.params.confederation == "all" else vocab.CONFEDERATIONS[r.params.confederation]
+    scope = (
+        "all confederations"
+        if r.params.confederation == "all"
+        else vocab.CONFEDERATIONS[r.params.confederation]
+    )
     head = title or f"Income recovery after layoff — {cohort_label(r.params.cohort)}"
     lines = [f"# {head}", f"**Cohort:** {cohort_label(r.params.cohort)} · **Scope:** {scope} · "
              f"**Audience:** {r.params.audience}"]  # fmt: skip
     if r.params.audience == "internal":
-        lines.append("> **INTERNAL — not for publication.** Small groups are shown; cells marked `!` are hidden in the public version.")
+        lines.append(
+            "> **INTERNAL — not for publication.** Small groups are shown; cells marked `!` are hidden in the public version."
+        )
     return "\n\n".join(lines)
 
 
@@ -452,15 +461,21 @@ def survival_summary(r: CohortResults) -> tuple[pd.DataFrame, str]:
         return shares, "Too few participants to estimate time to recovery."
     t = shares.assign(
         share=shares["share_recovered"].map("{:.0%}".format),
-        ci=shares["share_recovered_low"].map("{:.0%}".format) + "–" + shares["share_recovered_high"].map("{:.0%}".format),
+        ci=shares["share_recovered_low"].map("{:.0%}".format)
+        + "–"
+        + shares["share_recovered_high"].map("{:.0%}".format),
     )
-    table = t.pivot(index="group", columns="time", values="share").rename(columns=lambda m: f"by {m:g} months")
+    table = t.pivot(index="group", columns="time", values="share").rename(
+        columns=lambda m: f"by {m:g} months"
+    )
     table.insert(0, "n", t.groupby("group")["n"].first())
     p = test.get("p_value")
     sentence = (
         f"Women vs men (log-rank): p = {p:.2f}" + (f" — {test['caveat']}" if test.get("caveat") else "") + "."
         if p is not None and pd.notna(p)
-        else "A log-rank comparison of women and men is not possible with these data" + (f" ({test['caveat']})" if test.get("caveat") else "") + "."
+        else "A log-rank comparison of women and men is not possible with these data"
+        + (f" ({test['caveat']})" if test.get("caveat") else "")
+        + "."
     )
     return table.reset_index(), sentence
 
@@ -473,4 +488,11 @@ def balance_published(r: CohortResults) -> pd.DataFrame:
         cols = ["mean_true", "mean_false", "difference", "normalised_difference", "p_value"]
         t = t.astype({c: "Float64" for c in cols})
         t.loc[small, cols] = pd.NA
-    return t.rename(columns={"mean_true": "stayers", "mean_false": "leavers", "n_true": "n stayers", "n_false": "n leavers"})
+    return t.rename(
+        columns={
+            "mean_true": "stayers",
+            "mean_false": "leavers",
+            "n_true": "n stayers",
+            "n_false": "n leavers",
+        }
+    )

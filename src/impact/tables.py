@@ -148,13 +148,14 @@ def comparisons(waves: pd.DataFrame, *, wave: str, seed: int = config.SEED) -> p
     rows = [
         {"comparison": "Gender gap in median recovery ratio (women − men)", "test": "Mann–Whitney U",
          "estimate": gap["estimate"], "ci_low": gap.get("low"), "ci_high": gap.get("high"), "p_value": gap["p_value"],
-         "n": gap["n_a"] + gap["n_b"], "caveat": gap["caveat"]},
+         "n": gap["n_a"] + gap["n_b"], "n_smallest_group": min(gap["n_a"], gap["n_b"]), "caveat": gap["caveat"]},
         {"comparison": "Income now vs pre-layoff wage (median paired difference, rupiah)", "test": "Wilcoxon signed-rank",
          "estimate": paired["estimate"], "ci_low": np.nan, "ci_high": np.nan, "p_value": paired["p_value"],
-         "n": paired["n"], "caveat": paired["caveat"]},
+         "n": paired["n"], "n_smallest_group": paired["n"], "caveat": paired["caveat"]},
         {"comparison": "Recovery ratio differs across confederations", "test": "Kruskal–Wallis H",
          "estimate": kw["statistic"], "ci_low": np.nan, "ci_high": np.nan, "p_value": kw["p_value"],
-         "n": int(sum(kw["n"].values())) if isinstance(kw.get("n"), dict) else kw.get("n"), "caveat": kw["caveat"]},
+         "n": int(sum(kw["n"].values())), "n_smallest_group": min([v for v in kw["n"].values() if v > 0], default=0),
+         "caveat": kw["caveat"]},
     ]  # fmt: skip
     return pd.DataFrame(rows).astype(
         {"estimate": "Float64", "ci_low": "Float64", "ci_high": "Float64", "p_value": "Float64", "n": "Int64"}
