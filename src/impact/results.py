@@ -390,9 +390,9 @@ def build(
 COLUMN_LABELS = {
     "confederation": "Confederation", "gender": "Gender", "wave": "Wave", "n_eligible": "Eligible",
     "n_responded": "Responded", "response_rate": "Response rate", "n": "n",
-    "median_recovery_ratio": "Median recovery ratio", "median_recovery_ratio_low": "95% CI low",
-    "median_recovery_ratio_high": "95% CI high", "n_recovered": "Recovered (n)", "share_recovered": "Share recovered",
-    "share_recovered_low": "95% CI low ", "share_recovered_high": "95% CI high ", "ratio_of_sums": "Ratio of sums",
+    "median_recovery_ratio": "Median recovery ratio", "median_recovery_ratio_low": "Median: 95% CI low",
+    "median_recovery_ratio_high": "Median: 95% CI high", "n_recovered": "Recovered (n)", "share_recovered": "Share recovered",
+    "share_recovered_low": "Share: 95% CI low", "share_recovered_high": "Share: 95% CI high", "ratio_of_sums": "Ratio of sums",
     "median_income_before_idr": "Median pre-layoff wage", "median_income_now_idr": "Median income now",
     "median_income_baseline_idr": "Median income at registration", "median_target_monthly_idr": "Median monthly target",
     "share_with_reseller_account": "Has reseller account", "share_reaching_target_survey": "Reached own target",
@@ -496,3 +496,80 @@ def balance_published(r: CohortResults) -> pd.DataFrame:
             "n_false": "n leavers",
         }
     )
+
+
+def for_excel(table: disclosure.SuppressedTable) -> pd.DataFrame:
+    """A published table for a spreadsheet: numbers stay numbers, hidden cells show their marker.
+
+    Internal tables keep every value and add a ``flags`` column listing what a public table hides.
+    """
+    values = table.values.astype(object).where(table.values.notna(), None)
+    flags = table.flags.astype("string").fillna("")
+    internal = flags.apply(lambda col: col.str.endswith(disclosure.MARK_INTERNAL))  # per column, not per row
+    hidden = (flags != "") & ~internal
+    out = values.mask(hidden, flags)
+    if internal.to_numpy().any():
+        out["flags"] = [
+            "; ".join(f"{c}: {f}" for c, f in zip(flags.columns, row, strict=True) if f)
+            for row in flags.to_numpy()
+        ]
+    return out.rename(columns=COLUMN_LABELS)
+
+
+def annex_tables(
+    data: CleanData, cohort: str, audience: str, **params
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The Excel annex of one cohort for one audience: (sheet name → table, notes table)."""
+    r = build(data, ReportParams(cohort=cohort, audience=audience, **params))
+    tabs: dict[str, pd.DataFrame] = {
+        "profile": for_excel(r.profile()),
+        "baseline": for_excel(r.baseline_profile()),
+        "recovery_overall": for_excel(r.recovery()),
+        "recovery_by_gender": for_excel(r.recovery(by=["gender"])),
+        "recovery_by_confederation": for_excel(r.recovery(by=["confederation"])),
+        "recovery_conf_x_gender": for_excel(r.recovery(by=["confederation", "gender"])),
+    }
+    for w in r.wave_list:
+        tabs[f"recovery_{w}_by_gender"] = for_excel(r.recovery(by=["gender"], wave=w))
+    shares, sentence = survival_summary(r)
+    tabs |= {
+        "logframe": r.logframe(),
+        "comparisons": r.comparisons(),
+        "time_to_recovery": shares,
+        "response_by_wave": for_excel(r.response(by=["gender"])),
+        "target_attainment": for_excel(r.target_attainment()),
+        "platform_activity": r.activity_table(),
+        "commission_quantiles": r.commission_table(),
+        "data_quality": r.data_quality(),
+        "quarantine_summary": r.quarantine_summary(),
+    }
+    legend = disclosure.legend(r.params.min_cell_size, audience=audience)
+    rows = [
+        ("title", f"Indicator annex — {tables.cohort_label(cohort)} ({audience})"),
+        (
+            "audience",
+            "INTERNAL — not for publication" if audience == "internal" else "public: small cells hidden",
+        ),
+        ("latest wave", r.latest_wave),
+        ("minimum cell size", str(r.params.min_cell_size)),
+        (
+            "recovery ratio",
+            "income last month / last normal monthly wage before the layoff; missing when either is missing",
+        ),
+        ("recovered", f"recovery ratio >= {r.params.recovery_threshold}"),
+        (
+            "confidence intervals",
+            "medians and ratio of sums: percentile bootstrap (2,000 resamples, fixed seed); shares: Wilson",
+        ),
+        ("time to recovery", sentence),
+        ("money", "rupiah per month; commission is income, GMV (sales value) is not"),
+        ("definitions", "docs/indicators.md in the impact project"),
+        (
+            "source",
+            "KoboToolbox baseline and follow-up surveys; platform order exports; BPS CPI; West Java UMK decrees",
+        ),
+        *((f"legend {m}", t) for m, t in zip(legend["marker"], legend["meaning"], strict=True)),
+        *(("note", n) for n in r.notes),
+    ]
+    notes = pd.DataFrame(rows, columns=["item", "text"])
+    return tabs, notes
