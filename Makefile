@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## report: set up, then clean the bundled sample data and print the audit
+## report: set up, clean the bundled sample data, produce every report of notebooks/runs.toml,
+## then check that no name, phone or NIK from the raw data reached any output
 report: setup
-	$(BIN)/impact check $(SAMPLE_RAW)
 	$(BIN)/impact clean $(SAMPLE_RAW) --out $(SAMPLE_PROCESSED)
+	$(BIN)/impact report $(SAMPLE_PROCESSED) --manifest notebooks/runs.toml --out reports
+	$(BIN)/impact audit-pii $(SAMPLE_RAW) $(SAMPLE_PROCESSED) reports
 
 ## test: set up, then run the whole test suite
 test: setup

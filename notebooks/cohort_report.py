@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -170,4 +172,4 @@ disclosure.legend(min_cell_size, audience=audience)
 # ## Reproducibility
 
 # %%
-report.reproducibility_stamp(processed_dir, params.__dict__)
+display(Markdown(report.stamp_text(report.reproducibility_stamp(processed_dir, params.__dict__))))

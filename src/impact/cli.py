@@ -18,6 +18,7 @@ from pathlib import Path
 
 from impact import __version__, config
 from impact.pii import add_audit_pii_parser, cli_audit_pii
+from impact.report import add_report_parser, cli_report
 
 EXIT_INPUT = 2
 
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument(
         "--reference-dir", type=Path, help="folder with min_wage.csv and the CPI (default: data/reference)"
     )
+    add_report_parser(sub)
     add_audit_pii_parser(sub)
     return p
 
@@ -94,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             "clean": _clean,
             "indicators": _indicators,
             "audit-pii": cli_audit_pii,
+            "report": lambda a: cli_report(a, annex_builder=_annex_builder),
         }[args.command](args)
     except (InputError, SecretError, ReferenceDataError, ParameterError) as e:
         print(f"impact: error: {e}", file=sys.stderr)
@@ -199,6 +202,15 @@ def _indicators(args: argparse.Namespace) -> int:
         for m in sorted({f.rstrip("!") for f in pub.flags.to_numpy().ravel() if f}):
             print(f"  {m}: {meaning.get(m, '')}")
     return 0
+
+
+def _annex_builder(processed_dir: Path):
+    """The Excel annex tables of a processed folder, loaded once: (cohort, audience) → (tables, notes)."""
+    from impact.pipeline import load
+    from impact.results import annex_tables
+
+    data = load(processed_dir)
+    return lambda cohort, audience: annex_tables(data, cohort, audience)
 
 
 def format_audit(audit: dict) -> str:

@@ -36,6 +36,8 @@ def trajectory(table: pd.DataFrame, *, group: str, title: str, threshold: float 
     ``table`` columns: ``months_after_training``, ``group``, ``median_recovery_ratio``,
     ``median_recovery_ratio_low``/``_high``, ``n``. Suppressed (missing) points are not drawn.
     """
+    if table.empty:
+        return empty(title, "Too few people to show this chart without identifying anyone.")
     fig = go.Figure()
     for i, (name, g) in enumerate(table.groupby(group, sort=False, observed=True)):
         g = g.dropna(subset=["median_recovery_ratio"]).sort_values("months_after_training")
@@ -74,6 +76,8 @@ def trajectory(table: pd.DataFrame, *, group: str, title: str, threshold: float 
 
 def survival(curves: pd.DataFrame, *, group: str, title: str) -> go.Figure:
     """Kaplan–Meier share recovered (1 − S(t)) as step lines with 95% CI bands, per group."""
+    if curves.empty:
+        return empty(title, "Too few people to show this chart without identifying anyone.")
     fig = go.Figure()
     for i, (name, g) in enumerate(curves.groupby(group, sort=False, observed=True)):
         color = PALETTE[i % len(PALETTE)]
@@ -111,6 +115,17 @@ def survival(curves: pd.DataFrame, *, group: str, title: str) -> go.Figure:
     return _layout(fig, title=title, x="months after training", y="share recovered", yformat=".0%")
 
 
+def empty(title: str, message: str) -> go.Figure:
+    """A figure that says why there is nothing to draw (e.g. every group below the minimum cell size)."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14}
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title=title, x="", y="")
+
+
 def _rgba(hex_color: str, alpha: float) -> str:
     r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
@@ -118,6 +133,8 @@ def _rgba(hex_color: str, alpha: float) -> str:
 
 def activity(curve: pd.DataFrame, *, title: str, group: str | None = None) -> go.Figure:
     """Share of participant accounts with at least one completed order, by month since training."""
+    if curve.empty:
+        return empty(title, "Too few people to show this chart without identifying anyone.")
     fig = go.Figure()
     groups = curve.groupby(group, sort=False, observed=True) if group else [("all participants", curve)]
     for i, (name, g) in enumerate(groups):
@@ -145,6 +162,8 @@ def commission_quantiles(table: pd.DataFrame, *, title: str) -> go.Figure:
     ``table`` columns: ``months_since_training``, ``p10``, ``p25``, ``median``, ``p75``, ``p90``
     (rows with fewer than the minimum cell size already removed). Commission, never GMV.
     """
+    if table.empty:
+        return empty(title, "Too few people to show this chart without identifying anyone.")
     x = table["months_since_training"]
     fig = go.Figure()
     for lo, hi, alpha, label in (

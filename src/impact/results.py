@@ -76,6 +76,7 @@ class CohortResults:
     audit: dict
     quarantine: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    _cache: dict = field(default_factory=dict, repr=False)
 
     # --- helpers -----------------------------------------------------------------------------
     @property
@@ -125,9 +126,13 @@ class CohortResults:
         self, *, by: list[str] | tuple[str, ...] = (), wave: str | None = None
     ) -> disclosure.SuppressedTable:
         """The recovery table at a wave (default: the latest), published for the audience."""
-        t = tables.recovery_table(
-            self.waves, wave=wave or self.latest_wave, by=by, real_terms=self.params.real_terms
-        )
+        key = (tuple(by), wave or self.latest_wave)
+        if key not in self._cache:
+            self._cache[key] = self._recovery(by=by, wave=key[1])
+        return self._cache[key]
+
+    def _recovery(self, *, by: list[str] | tuple[str, ...], wave: str) -> disclosure.SuppressedTable:
+        t = tables.recovery_table(self.waves, wave=wave, by=by, real_terms=self.params.real_terms)
         if "confederation" in by:
             t["confederation"] = t["confederation"].map(lambda c: vocab.CONFEDERATIONS.get(c, c))
         return self._publish(t.drop(columns=["caveat"]), count="n", group_columns=list(by))
@@ -208,6 +213,11 @@ class CohortResults:
     def time_to_recovery(self) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
         """Kaplan–Meier curves (overall and by gender, groups below min cell size dropped),
         shares recovered at 3/6/12 months, and the log-rank test women vs men."""
+        if "ttr" not in self._cache:
+            self._cache["ttr"] = self._time_to_recovery()
+        return self._cache["ttr"]
+
+    def _time_to_recovery(self) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
         ttr = indicators.time_to_recovery(
             self.waves, column="real_recovered" if self.params.real_terms else "recovered"
         )
@@ -427,7 +437,14 @@ def present(table: disclosure.SuppressedTable) -> pd.DataFrame:
         text = _fmt(col, v) if pd.api.types.is_numeric_dtype(v) else v.astype("string").fillna("")
         text = text.where(flag == "", (text + " " + flag).str.strip())
         out[COLUMN_LABELS.get(col, col)] = text
-    return pd.DataFrame(out, index=table.values.index)
+    frame = pd.DataFrame(out, index=table.values.index)
+    # the leading label columns (groups) become the index: no meaningless 0, 1, 2 in reports
+    labels = []
+    for col in table.values.columns:
+        if pd.api.types.is_numeric_dtype(table.values[col]):
+            break
+        labels.append(COLUMN_LABELS.get(col, col))
+    return frame.set_index(labels) if labels else frame
 
 
 def heading(r: CohortResults, title: str = "") -> str:
