@@ -90,7 +90,7 @@ results.present(r.recovery(by=["confederation", "gender"]))
 # Programme indicators against their targets, disaggregated by sex (value and number of people).
 
 # %%
-r.logframe()
+r.logframe_display()
 
 # %% [markdown]
 # ### Comparisons

@@ -323,8 +323,8 @@ def test_logframe_values_by_hand() -> None:
             "Target": pd.array([0.5, 0.8, 0.7], dtype="Float64"),
             "Actual": pd.array([0.4, 0.75, 0.75], dtype="Float64"),
             "% of target": pd.array([0.8, 0.75 / 0.8, 0.75 / 0.7], dtype="Float64"),
-            "Women": ["0.33 (n=3)", "0.75 (n=3)", "0.50 (n=2)"],
-            "Men": ["0.50 (n=2)", "0.62 (n=2)", "1.00 (n=2)"],
+            "Women": ["33% (n=3)", "0.75 (n=3)", "50% (n=2)"],
+            "Men": ["50% (n=2)", "0.62 (n=2)", "100% (n=2)"],
         }
     )
     pd.testing.assert_frame_equal(lf[list(expected.columns)], expected)
@@ -343,7 +343,7 @@ def test_logframe_adds_the_minimum_wage_row_when_known() -> None:
     lf = tables.logframe(w, hand_participants(), None, wave="m6")
     row = lf[lf["Indicator"].str.contains("minimum wage")]
     assert row["Actual"].tolist() == [pytest.approx(3 / 5)]
-    assert row[["Women", "Men"]].values.tolist() == [["0.67 (n=3)", "0.50 (n=2)"]]
+    assert row[["Women", "Men"]].values.tolist() == [["67% (n=3)", "50% (n=2)"]]
 
 
 def test_comparisons_shape_and_values() -> None:

@@ -158,6 +158,22 @@ class CohortResults:
                 lf[col] = lf[col].mask(n < self.params.min_cell_size, disclosure.MARK_PRIMARY)
         return lf
 
+    def logframe_display(self, *, targets: dict | None = None) -> pd.DataFrame:
+        """The logframe for reading: shares as percentages, ratios with two decimals."""
+        lf = self.logframe(targets=targets)
+        is_share = lf["Indicator"].str.startswith("Share")
+
+        def fmt(v: pd.Series) -> pd.Series:
+            pct = v.map(lambda a: f"{a:.0%}", na_action="ignore")
+            num = v.map(lambda a: f"{a:.2f}", na_action="ignore")
+            return pct.where(is_share, num).astype("string").fillna("–")
+
+        out = lf.assign(**{c: fmt(lf[c].astype("Float64")) for c in ("Baseline", "Target", "Actual")})
+        out["% of target"] = (
+            lf["% of target"].map(lambda a: f"{a:.0%}", na_action="ignore").astype("string").fillna("–")
+        )
+        return out.set_index("Indicator")
+
     def comparisons(self) -> pd.DataFrame:
         t = tables.comparisons(self.waves, wave=self.latest_wave)
         if self.params.audience == "public":
@@ -438,6 +454,19 @@ def present(table: disclosure.SuppressedTable) -> pd.DataFrame:
         text = text.where(flag == "", (text + " " + flag).str.strip())
         out[COLUMN_LABELS.get(col, col)] = text
     frame = pd.DataFrame(out, index=table.values.index)
+    # an estimate and its interval in one cell: "0.56 (0.48–0.99)"
+    for est, label in (
+        ("median_recovery_ratio", "Median recovery ratio (95% CI)"),
+        ("share_recovered", "Share recovered (95% CI)"),
+    ):
+        lo, hi = f"{est}_low", f"{est}_high"
+        if {est, lo, hi} <= set(table.values.columns):
+            e, l, h = (frame[COLUMN_LABELS[c]] for c in (est, lo, hi))
+            both = (l != "") & (h != "") & (table.flags[lo].astype("string").fillna("") == "")
+            frame[COLUMN_LABELS[est]] = e.where(~both, e + " (" + l + "–" + h + ")")
+            frame = frame.drop(columns=[COLUMN_LABELS[lo], COLUMN_LABELS[hi]]).rename(
+                columns={COLUMN_LABELS[est]: label}
+            )
     # the leading label columns (groups) become the index: no meaningless 0, 1, 2 in reports
     labels = []
     for col in table.values.columns:

@@ -191,7 +191,8 @@ def logframe(
     """Donor logframe: Indicator | Baseline | Target | Actual | % of target | Women | Men | Source.
 
     ``sales`` is :func:`impact.indicators.first_sales` output (or None). Shares are 0–1;
-    "% of target" = actual / target. Women/Men give the actual with its n (``0.30 (n=10)``).
+    "% of target" = actual / target. Women/Men give the actual with its n (``30% (n=10)`` for
+    shares, ``0.62 (n=10)`` for ratios).
     """
     t = LOGFRAME_TARGETS | (targets or {})
     w = waves[waves["wave"].astype("string") == wave]
@@ -204,7 +205,8 @@ def logframe(
         out = []
         for g in ("female", "male"):
             v = values[(genders == g).fillna(False).to_numpy()]
-            out.append(f"{fn(v):.2f} (n={len(v)})" if len(v) else "–")
+            text = f"{fn(v):.0%}" if fn is share else f"{fn(v):.2f}"
+            out.append(f"{text} (n={len(v)})" if len(v) else "–")
         return out[0], out[1]
 
     share = lambda v: float(np.mean(v.astype(bool))) if len(v) else np.nan  # noqa: E731
