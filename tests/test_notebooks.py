@@ -53,7 +53,7 @@ def test_parameters_cell_holds_only_commented_literals(name):
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
     for line in params[0].source.splitlines():
-        target, _, rest = line.partition("=")
+        _, _, rest = line.partition("=")
         value, _, comment = rest.partition("  #")
         assert comment.strip(), f"parameter without a comment: {line}"
         ast.literal_eval(value.strip())  # literals only

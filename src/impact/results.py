@@ -461,9 +461,9 @@ def present(table: disclosure.SuppressedTable) -> pd.DataFrame:
     ):
         lo, hi = f"{est}_low", f"{est}_high"
         if {est, lo, hi} <= set(table.values.columns):
-            e, l, h = (frame[COLUMN_LABELS[c]] for c in (est, lo, hi))
-            both = (l != "") & (h != "") & (table.flags[lo].astype("string").fillna("") == "")
-            frame[COLUMN_LABELS[est]] = e.where(~both, e + " (" + l + "–" + h + ")")
+            e, low, high = (frame[COLUMN_LABELS[c]] for c in (est, lo, hi))
+            both = (low != "") & (high != "") & (table.flags[lo].astype("string").fillna("") == "")
+            frame[COLUMN_LABELS[est]] = e.where(~both, e + " (" + low + "–" + high + ")")
             frame = frame.drop(columns=[COLUMN_LABELS[lo], COLUMN_LABELS[hi]]).rename(
                 columns={COLUMN_LABELS[est]: label}
             )
