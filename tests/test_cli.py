@@ -89,3 +89,24 @@ def test_secret_file_changes_every_pseudonym(sample_dir, tmp_path):
     assert not set(a.participants["participant_id"]) & set(b.participants["participant_id"])
     assert b.audit["secret_source"] == "secret file"
     assert "another-secret" not in json.dumps(b.audit)
+
+
+def test_sample_scale_mode_writes_sales_that_clean(tmp_path, capsys):
+    out = tmp_path / "scale"
+    assert (
+        main(["sample", "--resellers", "2000", "--orders", "20000", "--out", str(out), "--format", "csv"])
+        == 0
+    )
+    assert "wrote 20,000 order rows" in capsys.readouterr().out
+    assert (
+        sorted(p.suffix for p in (out / "raw" / "sales").iterdir() if p.name.startswith("orders_"))
+        == [".csv"] * 2
+    )
+    assert not (out / "truth" / "orders.csv").exists()  # the small sample's sales truth does not apply
+    from impact.pipeline import clean
+
+    data = clean(out / "raw")
+    audit = data.audit["files"]
+    sales = {k: v for k, v in audit.items() if k.startswith("sales/")}
+    assert sum(f["rows_read"] for f in sales.values()) == 20_000
+    assert data.orders["participant_id"].notna().any()  # participants' accounts are among the resellers

@@ -125,7 +125,7 @@ def _sample(args: argparse.Namespace) -> int:
             fmt=args.format, participant_resellers=participant_reseller_ids(args.out), seed=args.seed,
             progress=lambda m: print(m, file=sys.stderr, flush=True),
         )  # fmt: skip
-        print(f"wrote {summary['rows_written']:,} order rows in {len(summary['files'])} files to {args.out / 'raw' / 'sales'} "
+        print(f"wrote {summary['rows']:,} order rows in {len(summary['files'])} files to {args.out / 'raw' / 'sales'} "
               f"in {time.perf_counter() - t0:.1f} s")  # fmt: skip
         return 0
     from impact.sample import write_sample
