@@ -168,17 +168,22 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child_pandas(raw_dir: Path, out: Path) -> dict:
     import impact
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _cpu_seconds()
     data = impact.clean(raw_dir)
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, _cpu_seconds() - cpu
     peak = _peak_mb()
-    data.reseller_monthly[["reseller_key", "month", "orders_completed", "gross_idr", "commission_idr"]].to_parquet(
-        out
-    )
-    return {"seconds": seconds, "peak_mb": peak, "rows": len(data.reseller_monthly),
+    data.reseller_monthly[
+        ["reseller_key", "month", "orders_completed", "gross_idr", "commission_idr"]
+    ].to_parquet(out)
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "rows": len(data.reseller_monthly),
             "orders_clean": len(data.orders), "quarantine_entries": len(data.quarantine)}  # fmt: skip
 
 
@@ -186,13 +191,13 @@ def child_duckdb(sql_file: Path, out: Path) -> dict:
     import duckdb
 
     con = duckdb.connect()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _cpu_seconds()
     con.execute(sql_file.read_text())
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, _cpu_seconds() - cpu
     peak = _peak_mb()
     con.execute(f"COPY monthly TO {_sql_text(str(out))} (FORMAT parquet)")
     rows = con.execute("SELECT count(*) FROM monthly").fetchone()[0]
-    return {"seconds": seconds, "peak_mb": peak, "rows": rows, "threads": con.execute(
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "rows": rows, "threads": con.execute(
         "SELECT current_setting('threads')").fetchone()[0]}  # fmt: skip
 
 
@@ -275,21 +280,25 @@ def main(argv: list[str] | None = None) -> int:
                                "--orders", str(args.orders)])  # fmt: skip
                 runs[engine].append(r)
                 print(f"run {i + 1} {engine:>6}: {r['seconds']:7.2f} s workload, {r['process_seconds']:7.2f} s "
-                      f"process, peak {r['peak_mb']:7.0f} MB", flush=True)  # fmt: skip
+                      f"process, {r['cpu_seconds']:7.2f} s CPU, peak {r['peak_mb']:7.0f} MB", flush=True)  # fmt: skip
         ok, detail = compare(outs["pandas"], outs["duckdb"], raw_dir)
 
-    med = {e: {k: statistics.median(r[k] for r in runs[e]) for k in ("seconds", "process_seconds", "peak_mb")}
+    med = {e: {k: statistics.median(r[k] for r in runs[e]) for k in ("seconds", "process_seconds", "cpu_seconds", "peak_mb")}
            for e in ENGINES}  # fmt: skip
     ratio = med["pandas"]["seconds"] / med["duckdb"]["seconds"]
     process_ratio = med["pandas"]["process_seconds"] / med["duckdb"]["process_seconds"]
     memory_ratio = med["pandas"]["peak_mb"] / med["duckdb"]["peak_mb"]
     print(f"\n{args.orders:,} orders from {args.format} ({len(sales_files)} files), {args.resellers:,} resellers; "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, medians of {args.repeat}")  # fmt: skip
-    print(f"{'engine':>8} {'workload s':>11} {'process s':>10} {'peak MB':>9}")
+    print(f"{'engine':>8} {'workload s':>11} {'process s':>10} {'CPU s':>8} {'peak MB':>9}")
     for e in ENGINES:
         m = med[e]
-        print(f"{e:>8} {m['seconds']:11.2f} {m['process_seconds']:10.2f} {m['peak_mb']:9.0f}")
-    print(f"pandas/duckdb: time {ratio:.2f}x (whole process {process_ratio:.2f}x), peak memory {memory_ratio:.2f}x")
+        print(
+            f"{e:>8} {m['seconds']:11.2f} {m['process_seconds']:10.2f} {m['cpu_seconds']:8.2f} {m['peak_mb']:9.0f}"
+        )
+    print(
+        f"pandas/duckdb: time {ratio:.2f}x (whole process {process_ratio:.2f}x), peak memory {memory_ratio:.2f}x"
+    )
     print(f"results match: {'yes' if ok else 'no'} ({detail})")
     print(f"ratio_vs_duckdb={ratio:.2f} peak_mb={med['pandas']['peak_mb']:.0f} "
           f"duckdb_peak_mb={med['duckdb']['peak_mb']:.0f}")  # fmt: skip

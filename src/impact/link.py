@@ -17,18 +17,22 @@ def link_orders(orders: pd.DataFrame, participants: pd.DataFrame) -> tuple[pd.Da
     shared = acc["reseller_id"][acc["reseller_id"].duplicated(keep=False)]
     acc = acc[~acc["reseller_id"].isin(shared)]
     lookup = pd.Series(acc["participant_id"].to_numpy(), index=acc["reseller_id"].to_numpy())
-    codes, uniques = pd.factorize(orders["reseller_id"])
-    pid_u = pd.Series(uniques).map(lookup)
-    pid = pd.Series(pid_u.to_numpy()[codes], index=orders.index, dtype="string")
-    pid[codes < 0] = pd.NA
-    linked_accounts = set(orders.loc[pid.notna(), "reseller_id"].unique())
+    # only orders of survey accounts are looked up (a few among millions), by hash membership
+    ids = orders["reseller_id"]
+    candidate = ids.isin(lookup.index).to_numpy(dtype=bool)
+    matched = ids[candidate].map(lookup)
+    pid = pd.Series(pd.NA, index=orders.index, dtype="string")
+    pid[candidate] = matched.astype("string")
+    linked = pid.notna().to_numpy()
+    linked_accounts = int(ids[linked].nunique())
+    orders_linked = int(linked.sum())
     report = {
         "participants_with_account": int(len(acc) + shared.nunique()),
         "accounts_shared_by_participants": int(shared.nunique()),
-        "participant_accounts_with_orders": len(linked_accounts),
-        "participant_accounts_without_orders": int(len(acc) - len(linked_accounts)),
-        "orders_linked": int(pid.notna().sum()),
-        "orders_not_in_survey": int(pid.isna().sum()),
-        "order_match_rate": round(float(pid.notna().mean()), 4) if len(pid) else None,
+        "participant_accounts_with_orders": linked_accounts,
+        "participant_accounts_without_orders": int(len(acc) - linked_accounts),
+        "orders_linked": orders_linked,
+        "orders_not_in_survey": len(pid) - orders_linked,
+        "order_match_rate": round(orders_linked / len(pid), 4) if len(pid) else None,
     }
     return orders.assign(participant_id=pid), report

@@ -43,6 +43,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from impact import vocab
 
@@ -351,6 +353,10 @@ def _rupiah_one(text: str) -> _Out:
 
 
 _PLAIN_DIGITS = re.compile(r"[0-9]{1,18}")
+#: "Rp 150.000", "Rp. 150.000", "Rp150.000,00", "150.000": dots between thousands, no decimals
+_DOTTED_RUPIAH = r"^(?:[Rr][Pp]\.? ?)?(?P<digits>[1-9][0-9]{0,2}(?:\.[0-9]{3}){1,5})(?:,0{1,2})?$"
+#: "150rb", "150 rb": thousands
+_THOUSANDS_RUPIAH = r"^(?P<digits>[0-9]{1,12}) ?[Rr][Bb]$"
 
 
 def _rupiah_fast(uniques: pd.Index) -> tuple[np.ndarray, np.ndarray]:
@@ -373,6 +379,15 @@ def _rupiah_fast(uniques: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     settled = _true(texts.str.fullmatch(_PLAIN_DIGITS.pattern))
     if settled.any():
         values[settled] = pd.to_numeric(texts[settled]).to_numpy(dtype=np.int64)
+    # the usual text forms: "Rp 150.000", "Rp150.000,00", "150.000", "150rb"
+    arrow = _arrow_text(uniques)
+    for pattern, scale in ((_DOTTED_RUPIAH, 1), (_THOUSANDS_RUPIAH, 1000)):
+        digits = pc.struct_field(pc.extract_regex(arrow, pattern), 0)
+        found = pc.is_valid(digits).to_numpy(zero_copy_only=False) & ~settled
+        if found.any():
+            number = pc.replace_substring(digits.filter(pa.array(found)), ".", "")
+            values[found] = pc.cast(number, pa.int64()).to_numpy() * scale
+            settled = settled | found
     return settled, values
 
 
@@ -635,24 +650,121 @@ def _by_hits(texts: pd.Series, formats: tuple[str, ...]) -> list[str]:
     return sorted(formats, key=lambda fmt: -hits[fmt])
 
 
+class _FixedWidth(NamedTuple):
+    """A canonical fixed-width timestamp shape, read digit by digit (see :func:`_fixed_width_stamps`)."""
+
+    group: _Formats
+    pattern: str
+    width: int
+    #: (start, width) of year, month, day, hour, minute and (None: 0) second
+    fields: tuple[tuple[int, int] | None, ...]
+    #: start of ``+hh:mm`` (None: naive, or ``Z`` when ``utc``)
+    offset: int | None = None
+    utc: bool = False
+
+
+_FIXED_WIDTH = (
+    _FixedWidth(_WITH_OFFSET, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$", 25,
+                ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2)), offset=19),
+    _FixedWidth(_WITH_OFFSET, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}Z$", 20,
+                ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2)), utc=True),
+    _FixedWidth(_NAIVE_ISO, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}$", 19,
+                ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2))),
+    _FixedWidth(_DAY_FIRST, r"^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}$", 16,
+                ((6, 4), (3, 2), (0, 2), (11, 2), (14, 2), None)),
+)  # fmt: skip
+#: years read by the fixed-width path (others, and anything unusual, go through pandas)
+_FIXED_WIDTH_YEARS = (1970, 2200)
+_MAX_OFFSET_HOURS = 14
+
+
+def _digits_at(matrix: np.ndarray, start: int, width: int) -> np.ndarray:
+    number = np.zeros(len(matrix), dtype=np.int64)
+    for k in range(start, start + width):
+        number = number * 10 + (matrix[:, k].astype(np.int64) - 48)
+    return number
+
+
+def _fixed_width_stamps(texts: pa.Array, shape: _FixedWidth, tz: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """Read the texts of one canonical shape (e.g. ``2024-03-01T06:00:00+07:00``) as numbers.
+
+    Returns the positions read and their times in ``tz``. Only real calendar dates and
+    times in ordinary ranges are read (the rest is left to the explicit pandas formats,
+    which give the same value for these texts), so nothing ever rolls over.
+    """
+    width = shape.width
+    candidates = pc.and_(
+        pc.equal(pc.binary_length(texts), width), pc.match_substring_regex(texts, shape.pattern)
+    )
+    where = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+    if not len(where):
+        return where, pd.DatetimeIndex([], dtype=pd.DatetimeTZDtype("us", tz))
+    chosen = texts.take(pa.array(where))
+    offsets = np.frombuffer(chosen.buffers()[1], dtype=np.int64)[
+        chosen.offset : chosen.offset + len(chosen) + 1
+    ]
+    data = np.frombuffer(chosen.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    matrix = data.reshape(len(chosen), width)
+    year, month, day, hour, minute = (_digits_at(matrix, *f) for f in shape.fields[:5])
+    second = _digits_at(matrix, *shape.fields[5]) if shape.fields[5] else np.zeros_like(year)
+    month_start = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+    days_in_month = ((month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype(
+        np.int64
+    )
+    ok = (
+        (year >= _FIXED_WIDTH_YEARS[0]) & (year <= _FIXED_WIDTH_YEARS[1])
+        & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days_in_month)
+        & (hour <= 23) & (minute <= 59) & (second <= 59)
+    )  # fmt: skip
+    seconds = (
+        (month_start.astype("datetime64[D]").astype(np.int64) + day - 1) * 86_400
+        + hour * 3600
+        + minute * 60
+        + second
+    )
+    if shape.offset is not None:
+        sign = np.where(matrix[:, shape.offset] == ord("-"), -1, 1)
+        off_h, off_m = _digits_at(matrix, shape.offset + 1, 2), _digits_at(matrix, shape.offset + 4, 2)
+        ok &= (off_h <= _MAX_OFFSET_HOURS) & (off_m <= 59)
+        seconds = seconds - sign * (off_h * 3600 + off_m * 60)
+    where, seconds = where[ok], seconds[ok]
+    stamps = pd.DatetimeIndex((seconds * 1_000_000).astype("datetime64[us]"))
+    if shape.offset is not None or shape.utc:
+        stamps = stamps.tz_localize("UTC").tz_convert(tz)
+    else:
+        stamps = stamps.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        real = ~stamps.isna()
+        where, stamps = where[real], stamps[real]
+    return where, stamps
+
+
 def _timestamps(uniques: pd.Index, *, groups: tuple[_Formats, ...], tz: str) -> tuple[np.ndarray, Any]:
     """Parse the uniques with explicit formats; returns ``(settled, values)`` in ``tz``.
 
-    Each unique is routed by a vectorised shape check to its group, then each format of the
-    group is tried (``pd.to_datetime(format=..., errors="coerce")``) on the still-unparsed
-    ones. Text with an offset is converted to ``tz``; naive text is local time in ``tz``.
+    Canonical fixed-width texts of the groups (``2024-03-01T06:00:00+07:00``, ``...Z``,
+    ``2024-03-01 06:00:00``, ``01/03/2024 06:00``) are read digit by digit in one vectorised
+    pass (:func:`_fixed_width_stamps`). Every other unique is routed by a vectorised shape
+    check to its group, then each format of the group is tried
+    (``pd.to_datetime(format=..., errors="coerce")``) on the still-unparsed ones. Text with an
+    offset is converted to ``tz``; naive text is local time in ``tz``.
     """
     texts = _text_uniques(uniques)
     if texts.dtype == object:
         texts = texts.astype(_STRING)
-    as_object = texts.astype(object)
     values = pd.Series(pd.NaT, index=texts.index, dtype=pd.DatetimeTZDtype("us", tz))
+    arrow = texts.array._pa_array.combine_chunks().cast(pa.large_string())
+    for shape in _FIXED_WIDTH:
+        if shape.group in groups:
+            where, stamps = _fixed_width_stamps(arrow, shape, tz)
+            values.iloc[where] = stamps
+    rest = texts[values.isna().to_numpy()]
+    as_object = rest.astype(object)
     for group in groups:
-        in_group = _true(texts.str.fullmatch(group.shape))
+        in_group = _true(rest.str.fullmatch(group.shape))
         if not in_group.any():
             continue
         for fmt in _by_hits(as_object[in_group], group.formats):
-            todo = as_object[in_group & values.isna().to_numpy()]
+            todo = as_object[in_group & values[rest.index].isna().to_numpy()]
             if todo.empty:
                 break
             stamps = pd.to_datetime(todo, format=fmt, errors="coerce", utc=group.has_offset)
@@ -798,6 +910,38 @@ def _reseller_id_one(text: str) -> _Out:
     return _Out(f"{match.group(1)}-{number.zfill(8)}")
 
 
+#: the usual shapes, in plain ASCII: letters, an optional separator, 1-8 significant digits
+_RESELLER_ID_ASCII = r"^ *(?P<letters>[A-Za-z]{2,5}) *[-_.]? *(?P<zeros>0*)(?P<number>[1-9][0-9]{0,7}) *$"
+#: alias keys that are no answer (screened before parsing); none has a digit, checked in the fast path
+_NO_ANSWER_KEYS = pa.array(sorted(vocab.BLANK_TOKENS | set(vocab.DONT_KNOW)), pa.string())
+
+
+def _arrow_text(uniques: pd.Index) -> pa.Array:
+    """The uniques' text (numbers as their ``str``, not stripped) as one Arrow string array."""
+    texts = _text_uniques(uniques, strip=False)
+    if isinstance(texts.array, pd.arrays.ArrowStringArray):
+        return texts.array._pa_array.combine_chunks().cast(pa.large_string())
+    return pa.array(texts.astype(object).tolist(), pa.large_string())
+
+
+def _reseller_id_fast(uniques: pd.Index) -> tuple[np.ndarray, Any]:
+    """Vectorised path for ids in the usual ASCII shapes (``EVM-00123456``, ``evm 123456``).
+
+    Gives exactly what :func:`_reseller_id_one` gives for them; anything else (other
+    whitespace, non-ASCII letters, too many digits, ...) is left to it.
+    """
+    texts = _arrow_text(uniques)
+    parts = pc.extract_regex(texts, _RESELLER_ID_ASCII)
+    prefix = pc.utf8_upper(pc.struct_field(parts, 0))
+    number = pc.struct_field(parts, 2)
+    nothing, dash = pa.scalar("", pa.large_string()), pa.scalar("-", pa.large_string())
+    key = pc.binary_join_element_wise(prefix, pc.struct_field(parts, 1), number, nothing)  # vocab.alias_key
+    settled = pc.and_(pc.is_valid(parts), pc.invert(pc.is_in(key, _NO_ANSWER_KEYS)))
+    settled = settled.to_numpy(zero_copy_only=False) & True
+    ids = pc.binary_join_element_wise(prefix, pc.utf8_lpad(number, 8, "0"), dash)
+    return settled, pd.array(ids, dtype=_STRING)
+
+
 def normalise_reseller_id(s: pd.Series) -> pd.DataFrame:
     """Normalise reseller ids to ``EVM-00123456`` form; ``value`` is ``string``.
 
@@ -809,7 +953,7 @@ def normalise_reseller_id(s: pd.Series) -> pd.DataFrame:
     >>> normalise_reseller_id(pd.Series(["evm-123456", "EVM00123456"]))["value"].tolist()
     ['EVM-00123456', 'EVM-00123456']
     """
-    return _parse(s, _reseller_id_one, _STRING)
+    return _parse(s, _reseller_id_one, _STRING, fast=_reseller_id_fast)
 
 
 # --- vocabularies ----------------------------------------------------------------------------------

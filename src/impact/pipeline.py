@@ -127,7 +127,7 @@ def clean(
     )
     out_followups = fu[list(FOLLOWUP_COLUMNS)].sort_values(["participant_id", "wave"], ignore_index=True)
     out_followups["participant_id"] = out_followups["participant_id"].astype("string")
-    out_orders = orders[list(ORDER_COLUMNS)].sort_values(["order_time", "order_id"], ignore_index=True)
+    out_orders = sales.sort_orders(orders[list(ORDER_COLUMNS)])
     monthly = sales.reseller_monthly(out_orders)
 
     for name, table in (("participants", out_participants), ("followups", out_followups), ("orders", out_orders),

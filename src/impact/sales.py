@@ -8,8 +8,12 @@ integer codes. No Python loop runs per row.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from impact import config, parse, vocab
 from impact.audit import Ledger
@@ -17,6 +21,8 @@ from impact.io import InputError, RawFile
 
 SALES_FIELDS = ("order_id", "order_time", "reseller_id", "category", "quantity", "gross_amount",
                 "reseller_commission", "status")  # fmt: skip
+#: threads for column-wise Arrow work (pyarrow releases the GIL); the benchmark machine has 2 cores
+_THREADS = 2
 SALES_REQUIRED = ("order_id", "order_time", "reseller_id", "gross_amount", "reseller_commission", "status")
 
 
@@ -68,17 +74,26 @@ def drop_superseded(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
 
     Rows without an order id cannot be de-duplicated or identified and are set aside.
     Earlier copies — exact repeats or older states of the order — count as duplicates.
+    Duplicates are found on the factorised (integer-coded) trimmed id, and the frame is
+    filtered once, column by column.
     """
     oid = df["order_id"].str.strip()
-    blank = oid.isna() | (oid == "")
+    blank = oid.isna().to_numpy() | (oid == "").fillna(False).to_numpy(dtype=bool)
     if blank.any():
-        ledger.set_aside(df, blank, column="order_id", raw=df["order_id"], reason="no order id")
-    codes, _ = pd.factorize(oid.where(~blank))
-    # keep the last occurrence of each code (rows are already in export order)
-    dup = pd.Series(pd.Index(codes).duplicated(keep="last"), index=df.index) & ~blank
-    ledger.duplicate(df, dup)
+        ledger.set_aside(
+            df, pd.Series(blank, index=df.index), column="order_id", raw=df["order_id"], reason="no order id"
+        )
+    codes, uniques = pd.factorize(oid)
+    # keep the last occurrence of each id (rows are already in export order)
+    codes = np.where(codes < 0, len(uniques), codes)
+    last = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    np.maximum.at(last, codes, np.arange(len(codes)))
+    dup = (last[codes] != np.arange(len(codes))) & ~blank
+    ledger.duplicate(df, pd.Series(dup, index=df.index))
     keep = ~blank & ~dup
-    return df.loc[keep].assign(order_id=oid[keep])
+    return (
+        _rows(df.drop(columns="order_id"), keep).assign(order_id=_rows(oid, keep)).reindex(columns=df.columns)
+    )
 
 
 def clean_orders(df: pd.DataFrame, ledger: Ledger, *, params: config.CleaningParams) -> pd.DataFrame:
@@ -88,84 +103,139 @@ def clean_orders(df: pd.DataFrame, ledger: Ledger, *, params: config.CleaningPar
     month), unknown ``status``, missing or malformed ``reseller_id``. Cells set missing:
     bad amounts (negative, above ``max_order_gross_idr``, unparseable) and quantities.
     ``month`` is the calendar month in WIB (UTC+7) as a naive month-start timestamp.
+
+    Every column but the (nearly all distinct) times is factorised once and parsed per
+    distinct value; rows only carry integer codes until the result is assembled.
     """
     when = parse.parse_datetime(df["order_time"], tz=config.TIMEZONE)
     lo, hi = (pd.Timestamp(x, tz=config.TIMEZONE) for x in config.ORDER_TIME_RANGE)
     t = when["value"]
-    out_of_range = t.notna() & ((t < lo) | (t > hi))
-    bad_time = t.isna() | out_of_range
-    time_reason = pd.Series("unparseable order time", index=df.index, dtype="object")
-    time_reason = time_reason.mask(
-        out_of_range, f"order time outside {config.ORDER_TIME_RANGE[0]}…{config.ORDER_TIME_RANGE[1]}"
+    parsed_time = t.notna().to_numpy()
+    out_of_range = parsed_time & ((t < lo) | (t > hi)).to_numpy(dtype=bool)
+    bad_time = ~parsed_time | out_of_range
+    time_reasons = ["unparseable order time", f"order time outside {config.ORDER_TIME_RANGE[0]}…"
+                    f"{config.ORDER_TIME_RANGE[1]}", "no order time"]  # fmt: skip
+    time_reason = np.where((when["issue"] == "blank").to_numpy(dtype=bool), 2, out_of_range.astype(np.int8))
+    ledger.set_aside(df, _mask(bad_time, df), column="order_time", raw=df["order_time"],
+                     reason=_rows_of(time_reasons, time_reason, df))  # fmt: skip
+
+    status_codes, statuses = _distinct(df["status"])
+    status = parse.normalise_status(statuses)
+    bad_status = status["value"].isna().to_numpy()[status_codes] & ~bad_time
+    ledger.set_aside(
+        df, _mask(bad_status, df), column="status", raw=df["status"], reason="unknown order status"
     )
-    time_reason = time_reason.mask(when["issue"] == "blank", "no order time")
-    ledger.set_aside(df, bad_time, column="order_time", raw=df["order_time"], reason=time_reason)
 
-    status = parse.normalise_status(df["status"])
-    bad_status = status["value"].isna() & ~bad_time
-    ledger.set_aside(df, bad_status, column="status", raw=df["status"], reason="unknown order status")
-
-    rid = parse.normalise_reseller_id(df["reseller_id"])
-    bad_rid = rid["value"].isna() & ~bad_time & ~bad_status
+    rid_codes, rids = _distinct(df["reseller_id"])
+    rid = parse.normalise_reseller_id(rids)
+    bad_rid = rid["value"].isna().to_numpy()[rid_codes] & ~bad_time & ~bad_status
     rid_reason = "reseller id: " + rid["reason"].fillna("blank").astype(str)
-    ledger.set_aside(df, bad_rid, column="reseller_id", raw=df["reseller_id"], reason=rid_reason)
-    ledger.count(
-        df["source_file"],
-        ~bad_rid & rid["value"].notna() & (rid["value"] != df["reseller_id"]),
-        "reseller_id_normalised",
-    )
-    ledger.count(
-        df["source_file"],
-        (status["value"].notna()) & (status["value"].astype("string") != df["status"]),
-        "status_normalised",
-    )
+    ledger.set_aside(df, _mask(bad_rid, df), column="reseller_id", raw=df["reseller_id"],
+                     reason=_rows_of(rid_reason, rid_codes, df))  # fmt: skip
+    rid_changed = _true(rid["value"].notna() & (rid["value"] != rids))
+    ledger.count(df["source_file"], _mask(~bad_rid & rid_changed[rid_codes], df), "reseller_id_normalised")
+    status_changed = _true(status["value"].notna() & (status["value"].astype("string") != statuses))
+    ledger.count(df["source_file"], _mask(status_changed[status_codes], df), "status_normalised")
 
     keep = ~(bad_time | bad_status | bad_rid)
-    df = df.loc[keep]
     amounts = {}
     for col, upper in (
         ("gross_amount", params.max_order_gross_idr),
         ("reseller_commission", params.max_order_gross_idr),
     ):
-        p = parse.parse_rupiah(df[col], upper=upper)
-        bad = p["issue"].isin(["invalid", "implausible"])
-        ledger.cells(
-            df, bad, column=col, raw=df[col], reason=col + ": " + p["reason"].fillna("invalid").astype(str)
-        )
-        amounts[col] = p["value"]
-    qty = parse.parse_int(df["quantity"], lower=1, upper=config.MAX_ORDER_QUANTITY)
-    bad_q = qty["issue"].isin(["invalid", "implausible"])
+        codes, texts = _distinct(df[col])
+        p = parse.parse_rupiah(texts, upper=upper)
+        bad = p["issue"].isin(["invalid", "implausible"]).to_numpy()[codes] & keep
+        reason = col + ": " + p["reason"].fillna("invalid").astype(str)
+        ledger.cells(df, _mask(bad, df), column=col, raw=df[col], reason=_rows_of(reason, codes, df))
+        amounts[col] = p["value"].array.take(codes[keep])
+    q_codes, q_texts = _distinct(df["quantity"])
+    qty = parse.parse_int(q_texts, lower=1, upper=config.MAX_ORDER_QUANTITY)
+    bad_q = qty["issue"].isin(["invalid", "implausible"]).to_numpy()[q_codes] & keep
     ledger.cells(
         df,
-        bad_q,
+        _mask(bad_q, df),
         column="quantity",
         raw=df["quantity"],
-        reason="quantity: " + qty["reason"].fillna("").astype(str),
+        reason=_rows_of("quantity: " + qty["reason"].fillna("").astype(str), q_codes, df),
     )
-    t = t[keep]
-    category = df["category"].str.strip().str.lower().replace("", pd.NA)
+    c_codes, c_texts = _distinct(df["category"])
+    category = c_texts.str.strip().str.lower().replace("", pd.NA)
+    # assemble from arrays on one index (Series with equal but distinct indexes would be realigned)
+    index = df.index[keep]
+    t = t.array[keep]
     return pd.DataFrame(
         {
-            "order_id": df["order_id"].astype("string"),
-            "reseller_id": rid["value"][keep].astype("string"),
+            "order_id": _rows(df["order_id"], keep).array.astype("string"),
+            "reseller_id": rid["value"].array.take(rid_codes[keep]).astype("string"),
             "order_time": t,
-            "month": month_of(t),
-            "status": status["value"][keep].astype(vocab.STATUS_DTYPE),
+            "month": month_of(pd.Series(t)).array,
+            "status": status["value"].array.take(status_codes[keep]).astype(vocab.STATUS_DTYPE),
             "gross_idr": amounts["gross_amount"].astype("Int64"),
             "commission_idr": amounts["reseller_commission"].astype("Int64"),
-            "quantity": qty["value"].astype("Int64"),
-            "category": _categorical(category),
-            "source_file": df["source_file"],
-            "source_row": df["source_row"],
+            "quantity": qty["value"].array.take(q_codes[keep]).astype("Int64"),
+            "category": _categorical_of(category, c_codes[keep]),
+            "source_file": df["source_file"].array[keep],
+            "source_row": df["source_row"].to_numpy()[keep],
         },
-        index=df.index,
+        index=index,
     )
 
 
-def _categorical(s: pd.Series) -> pd.Categorical:
-    """A categorical with ``str`` categories (what a Parquet round trip gives back), built from codes."""
-    codes, uniques = pd.factorize(s, sort=True)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=str))
+# --- helpers: integer codes instead of repeated text ---------------------------------------------
+
+
+def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``(codes, values)``: the distinct values of ``s`` plus one missing value at the end.
+
+    ``values.take(codes)`` is ``s`` (a missing row has the code of the final missing value),
+    so a parser run on ``values`` gives every row's result by ``take``.
+    """
+    codes, uniques = pd.factorize(s)
+    values = pd.Series(uniques).reindex(range(len(uniques) + 1))
+    return np.where(codes < 0, len(uniques), codes), values
+
+
+def _mask(flags: np.ndarray, df: pd.DataFrame) -> pd.Series:
+    return pd.Series(flags, index=df.index)
+
+
+def _true(flags: pd.Series) -> np.ndarray:
+    return flags.fillna(False).to_numpy(dtype=bool)
+
+
+def _rows_of(texts, codes: np.ndarray, df: pd.DataFrame) -> pd.Series:
+    """Text per row, ``texts[codes]``, as a categorical Series (no string per row)."""
+    text_codes, categories = pd.factorize(pd.Series(texts))
+    return pd.Series(pd.Categorical.from_codes(text_codes[codes], categories=categories), index=df.index)
+
+
+def _categorical_of(texts: pd.Series, codes: np.ndarray) -> pd.Categorical:
+    """``texts.take(codes)`` as a categorical with ``str`` categories (what a Parquet round trip gives
+    back): the sorted distinct texts that occur. Built from the distinct texts and integer codes only.
+    """
+    text_codes, categories = pd.factorize(texts, sort=True)
+    row_codes = text_codes[codes]
+    used = np.bincount(row_codes[row_codes >= 0], minlength=len(categories)) > 0
+    renumber = np.append(np.cumsum(used) - 1, -1)  # code -1 (missing) stays -1
+    return pd.Categorical.from_codes(renumber[row_codes], categories=pd.Index(categories[used], dtype=str))
+
+
+def _rows(s: pd.Series | pd.DataFrame, keep: np.ndarray) -> pd.Series | pd.DataFrame:
+    """``s.loc[keep]`` for a boolean array; Arrow-backed columns are filtered by pyarrow, in parallel."""
+    if isinstance(s, pd.Series):
+        return _rows(s.to_frame(), keep).iloc[:, 0]
+    index = s.index[keep]
+    arrow = pa.array(keep)
+
+    def one(col: pd.Series):
+        if isinstance(col.array, pd.arrays.ArrowExtensionArray):
+            return pd.Series(type(col.array)(col.array._pa_array.filter(arrow)), index=index, name=col.name)
+        return col[keep]
+
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        columns = list(pool.map(one, (s[c] for c in s.columns)))
+    return pd.concat(columns, axis=1) if columns else s.loc[keep]
 
 
 def month_of(t: pd.Series) -> pd.Series:
@@ -174,7 +244,34 @@ def month_of(t: pd.Series) -> pd.Series:
     An order at 06:00 WIB on 1 March (23:00 UTC on 28 February) belongs to March.
     """
     local = t.dt.tz_localize(None)
-    return local.dt.to_period("M").dt.to_timestamp().astype(local.dtype)
+    months = local.to_numpy().astype("datetime64[M]").astype(local.dtype)
+    return pd.Series(months, index=t.index, name=t.name)
+
+
+def sort_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """Orders by ``order_time``, then ``order_id`` (a new frame with a fresh index).
+
+    The same rows in the same order as ``sort_values(["order_time", "order_id"],
+    ignore_index=True)``. Computed as a stable sort of the times' integers; only runs of equal
+    times whose ids are not already ascending are re-sorted by id.
+    """
+    if orders["order_time"].isna().any() or orders["order_id"].isna().any():
+        return orders.sort_values(["order_time", "order_id"], ignore_index=True)
+    times = orders["order_time"].array.asi8
+    order = np.argsort(times, kind="stable")
+    ids = _arrow(orders["order_id"]).take(pa.array(order))
+    sorted_times = times[order]
+    tie = sorted_times[1:] == sorted_times[:-1]
+    disorder = tie & ~pc.less(ids[:-1], ids[1:]).to_numpy(zero_copy_only=False)
+    if disorder.any():
+        run = np.cumsum(np.append(True, ~tie))  # run of equal times, per sorted position
+        redo = np.flatnonzero(np.isin(run, run[1:][disorder]))
+        within = pc.sort_indices(
+            pa.table({"run": run[redo], "order_id": ids.take(pa.array(redo))}),
+            sort_keys=[("run", "ascending"), ("order_id", "ascending")],
+        )
+        order[redo] = order[redo][within.to_numpy()]
+    return orders.take(order).reset_index(drop=True)
 
 
 def reseller_monthly(orders: pd.DataFrame) -> pd.DataFrame:
@@ -183,29 +280,62 @@ def reseller_monthly(orders: pd.DataFrame) -> pd.DataFrame:
     Cancelled and returned orders are excluded. GMV (``gross_idr``) is sales value,
     never income; ``commission_idr`` is the reseller's earning. Missing amounts are
     skipped in sums (a month whose amounts are all missing sums to 0 with its count kept).
+    Rows are sorted by ``reseller_key`` and ``month``; orders without either are not counted.
+
+    Grouped on one integer per reseller × month (from sorted factorisations of both) and
+    summed exactly in int64 by numpy: no key text is touched per row.
     """
-    done = orders.loc[
-        orders["status"] == "completed",
-        ["reseller_key", "participant_id", "month", "gross_idr", "commission_idr"],
-    ]
-    key_codes, key_uniques = pd.factorize(done["reseller_key"])
-    month_codes, month_uniques = pd.factorize(done["month"])
-    g = done.assign(_k=key_codes, _m=month_codes).groupby(["_k", "_m"], sort=False)
-    agg = g.agg(
-        orders_completed=("gross_idr", "size"),
-        gross_idr=("gross_idr", "sum"),
-        commission_idr=("commission_idr", "sum"),
-    ).reset_index()
-    pid = done.drop_duplicates("reseller_key").set_index("reseller_key")["participant_id"]
-    keys = pd.Series(np.asarray(key_uniques, dtype=object)[agg["_k"].to_numpy()], dtype="string")
-    out = pd.DataFrame(
+    done = (orders["status"] == "completed").to_numpy(dtype=bool)
+    key_codes, keys = pd.factorize(orders["reseller_key"][done], sort=True)
+    month_codes, months = pd.factorize(orders["month"][done], sort=True)
+    known = (key_codes >= 0) & (month_codes >= 0)
+    key_codes, month_codes = key_codes[known], month_codes[known]
+    n_months = max(len(months), 1)
+    groups, counts, sums = _group_sums(
+        key_codes.astype(np.int64) * n_months + month_codes,
         {
-            "reseller_key": keys,
-            "participant_id": keys.map(pid).astype("string"),
-            "month": pd.Series(month_uniques.take(agg["_m"].to_numpy())),
-            "orders_completed": agg["orders_completed"].astype("Int64"),
-            "gross_idr": agg["gross_idr"].astype("Int64"),
-            "commission_idr": agg["commission_idr"].astype("Int64"),
+            c: orders[c][done][known].to_numpy(dtype=np.int64, na_value=0)
+            for c in ("gross_idr", "commission_idr")
+        },
+    )
+    group_key, group_month = np.divmod(groups, n_months)
+    # each reseller's participant: from its first completed order
+    first = np.full(len(keys), len(key_codes), dtype=np.int64)
+    np.minimum.at(first, key_codes, np.arange(len(key_codes)))
+    participant = orders["participant_id"][done][known].astype("string").array.take(first[group_key])
+    return pd.DataFrame(
+        {
+            "reseller_key": pd.Series(keys.take(group_key), dtype="string"),
+            "participant_id": pd.Series(participant, dtype="string"),
+            "month": pd.Series(months.take(group_month)),
+            "orders_completed": pd.array(counts, dtype="Int64"),
+            "gross_idr": pd.array(sums["gross_idr"], dtype="Int64"),
+            "commission_idr": pd.array(sums["commission_idr"], dtype="Int64"),
         }
     )
-    return out.sort_values(["reseller_key", "month"], ignore_index=True)
+
+
+def _group_sums(
+    group: np.ndarray, values: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The distinct non-negative group numbers (ascending), rows per group and exact sums per group."""
+    dense = not len(group) or group.max() < max(4 * len(group), 1 << 20)
+    if dense:
+        labels, index = None, group
+        n = int(group.max()) + 1 if len(group) else 0
+    else:
+        labels, index = np.unique(group, return_inverse=True)
+        n = len(labels)
+    counts = np.bincount(index, minlength=n)
+    present = np.flatnonzero(counts)
+    sums = {}
+    for name, v in values.items():
+        total = np.zeros(n, dtype=np.int64)
+        np.add.at(total, index, v)
+        sums[name] = total[present]
+    return (present if dense else labels[present]), counts[present], sums
+
+
+def _arrow(s: pd.Series) -> pa.Array:
+    """The text of a string Series as one contiguous Arrow array."""
+    return pd.array(s, dtype=pd.StringDtype("pyarrow"))._pa_array.combine_chunks()
