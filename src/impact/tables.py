@@ -80,7 +80,8 @@ def recovery_table(
         ("real_recovery_ratio", "real_recovered") if real_terms else ("recovery_ratio", "recovered")
     )
     before_col = "income_before_real_idr" if real_terms else "income_before_idr"
-    w = waves[waves["wave"].astype("string") == wave]
+    needed = [*by, "responded", ratio_col, rec_col, before_col, "income_total_idr"]
+    w = waves.loc[waves["wave"].astype("string") == wave, needed]  # narrow first: cells are sliced many times
     rows = []
     for labels, g in group_cells(w, by):
         has = g[g[ratio_col].notna()]
