@@ -59,6 +59,7 @@ def recovery_by_wave(
     *,
     reseller_monthly: pd.DataFrame | None = None,
     min_wage: pd.DataFrame | None = None,
+    unknown_district: str = "raise",
     cpi: pd.Series | None = None,
     threshold: float = config.RECOVERY_THRESHOLD,
     partial: float = config.PARTIAL_THRESHOLD,
@@ -76,7 +77,8 @@ def recovery_by_wave(
       completed orders that month, missing without an account or when the month lies after
       the last month of platform data.
     - ``above_min_wage``: total income ≥ the UMK of the participant's district for the
-      interview year (see :func:`impact.reference.min_wage_for`).
+      interview year (see :func:`impact.reference.min_wage_for`); a district not in the table
+      raises, or with ``unknown_district="missing"`` gives missing.
     - real terms: ``income_before_real_idr`` = before × CPI(interview month) / CPI(layoff month);
       ``real_recovery_ratio`` = total / that.
     """
@@ -125,7 +127,7 @@ def recovery_by_wave(
         )
         df["target_attainment_platform"] = df["commission_last_month_idr"].astype("Float64") / target
     if min_wage is not None:
-        mw = min_wage_for(min_wage, df["district"], df["interview_date"].dt.year)
+        mw = min_wage_for(min_wage, df["district"], df["interview_date"].dt.year, unknown=unknown_district)
         df = df.join(mw)
         df["above_min_wage"] = (
             (total >= df["min_wage_idr"].astype("Float64"))

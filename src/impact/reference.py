@@ -75,20 +75,30 @@ def cpi_at(cpi: pd.Series, months: pd.Series) -> pd.Series:
     return pd.Series(full.reindex(m.to_numpy()).to_numpy(), index=months.index, dtype="Float64")
 
 
-def min_wage_for(min_wage: pd.DataFrame, district: pd.Series, year: pd.Series) -> pd.DataFrame:
+def unknown_districts(min_wage: pd.DataFrame, district: pd.Series) -> list[str]:
+    """Districts (as written) that have no row at all in the minimum-wage table."""
+    known = min_wage["district"].astype("string").str.strip().str.casefold()
+    d = district.astype("string").str.strip().str.casefold()
+    return sorted(set(district[d.notna() & ~d.isin(known)].astype(str)))
+
+
+def min_wage_for(
+    min_wage: pd.DataFrame, district: pd.Series, year: pd.Series, *, unknown: str = "raise"
+) -> pd.DataFrame:
     """Monthly minimum wage (rupiah) of each district for each year, with the year used.
 
-    A district absent from the table raises :class:`ReferenceDataError` listing the districts.
+    A district absent from the table raises :class:`ReferenceDataError` listing the districts
+    (``unknown="missing"``: its rows get missing instead, for callers that report them).
     A year not in the table uses the latest earlier year of that district (``min_wage_year``
     says which); a year before every row of the district gives missing. Missing districts or
     years in the input give missing.
     """
     table = min_wage.assign(_key=min_wage["district"].astype("string").str.strip().str.casefold())
     d = district.astype("string").str.strip().str.casefold()
-    unknown = sorted(set(district[d.notna() & ~d.isin(table["_key"])].astype(str)))
-    if unknown:
+    missing = unknown_districts(min_wage, district)
+    if missing and unknown == "raise":
         raise ReferenceDataError(
-            f"no minimum wage for district(s) {', '.join(unknown)} in data/reference/min_wage.csv; "
+            f"no minimum wage for district(s) {', '.join(missing)} in data/reference/min_wage.csv; "
             f"known: {', '.join(sorted(min_wage['district'].unique()))}"
         )
     q = pd.DataFrame({"_key": d, "year": year.astype("Float64")}, index=district.index).reset_index(

@@ -18,6 +18,7 @@ import pandas as pd
 
 from impact import config, disclosure, indicators, io, plots, stats, tables, vocab
 from impact.pipeline import CleanData, load
+from impact.reference import unknown_districts
 
 AUDIENCES = ("public", "internal")
 
@@ -135,7 +136,9 @@ class CohortResults:
         t = tables.recovery_table(self.waves, wave=wave, by=by, real_terms=self.params.real_terms)
         if "confederation" in by:
             t["confederation"] = t["confederation"].map(lambda c: vocab.CONFEDERATIONS.get(c, c))
-        return self._publish(t.drop(columns=["caveat"]), count="n", group_columns=list(by))
+        # public tables give the share recovered (with its CI), not the small count of people behind it
+        drop = ["caveat"] + (["n_recovered"] if self.params.audience == "public" else [])
+        return self._publish(t.drop(columns=drop), count="n", group_columns=list(by))
 
     def recovery_by_wave(self, *, by: str | None = None) -> pd.DataFrame:
         """Published recovery statistics for every wave (long), for trajectories."""
@@ -393,7 +396,7 @@ def build(
     wages, cpi = io.read_reference(Path(reference_dir) if reference_dir else None)
     p, fu, rm = _filter(data, params)
     waves = indicators.recovery_by_wave(
-        p, fu, reseller_monthly=rm, min_wage=wages, cpi=cpi,
+        p, fu, reseller_monthly=rm, min_wage=wages, cpi=cpi, unknown_district="missing",
         threshold=params.recovery_threshold, partial=params.partial_threshold,
     )  # fmt: skip
     through = pd.Timestamp(params.as_of).to_period("M").to_timestamp() if params.as_of else None
@@ -406,6 +409,13 @@ def build(
         else pd.DataFrame(columns=["participant_id", "ever_sold", "gender"])
     )
     notes = []
+    unknown = unknown_districts(wages, p["district"])
+    if unknown:
+        n = int(p["district"].isin(unknown).sum())
+        notes.append(
+            f"Minimum wage: {len(unknown)} district name(s) given by {n} participant(s) are not in the reference "
+            "table (data/reference/min_wage.csv); 'at least the minimum wage' is missing for them."
+        )
     if "min_wage_year" in waves and (waves["min_wage_year"] < waves["interview_date"].dt.year).any():
         notes.append(
             "Minimum wage: for interview years not yet in the reference table, the latest earlier year's UMK is used."
