@@ -59,7 +59,8 @@ def test_html_has_no_code_and_loads_nothing_from_outside(built, audience):
     root, *_ = built
     html = _html(root, audience)
     assert "results.build(" not in html
-    assert "import impact" not in html and "from impact import" not in html
+    assert "import impact" not in html
+    assert "from impact import" not in html
     assert not re.search(r"<script[^>]+src=", html)
     assert report.check_offline(html) == []
     assert report.count_plotly_bundles(html) == 1
@@ -126,7 +127,8 @@ def test_public_annex_shows_no_small_count_and_no_formula(built):
                     assert small == [], (ws.title, label, small)
 
 
-def test_formula_text_from_raw_data_stays_text_in_quarantine_csv(built, tmp_path):
-    root, raw, processed = built
+def test_formula_text_from_raw_data_stays_text_in_quarantine_csv(built):
+    *_, processed = built
     text = (processed / "quarantine.csv").read_text()
-    assert "\n=" not in text and ",=" not in text
+    assert "\n=" not in text
+    assert ",=" not in text
