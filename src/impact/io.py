@@ -30,6 +30,9 @@ import pyarrow.parquet as pq
 SOURCE_COLUMNS = ("source_file", "source_row")
 #: refuse to inflate an XLSX beyond this many bytes (zip bombs)
 MAX_XLSX_UNCOMPRESSED = 2_000_000_000
+#: …and beyond this many bytes when the compression ratio exceeds MAX_XLSX_RATIO (real exports: < 20:1)
+MAX_XLSX_BOMB_SIZE = 100_000_000
+MAX_XLSX_RATIO = 100
 SURVEY_SUFFIXES = (".csv", ".xlsx")
 SALES_SUFFIXES = (".csv", ".xlsx", ".parquet")
 
@@ -102,21 +105,84 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 1 else ","
 
 
+#: largest CSV cell accepted (characters); Python's csv module defaults to 128 KiB
+MAX_CSV_FIELD = 256 * 1024 * 1024
+#: column of a survey frame naming the first missing field of a row cut short ("" when complete)
+INCOMPLETE = "_incomplete"
+
+
+def _strip_nul(data: bytes) -> tuple[bytes, int]:
+    """Remove NUL bytes from a byte-oriented (non UTF-16) text export; return (bytes, how many)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data, 0
+    n = data.count(b"\x00")
+    return (data.replace(b"\x00", b""), n) if n else (data, 0)
+
+
+def _csv_rows(text: str, sep: str, name: str) -> list[list[str]]:
+    """Split CSV text into records (blank lines skipped); a quoted field left open is an InputError."""
+    previous = csv.field_size_limit(MAX_CSV_FIELD)
+    rows: list[list[str]] = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+        try:
+            for r in reader:
+                if r:
+                    rows.append(r)
+        except csv.Error as e:
+            if "unexpected end of data" not in str(e):  # a stray quote: read leniently, as Excel would
+                reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+                rows = [r for r in reader if r]
+            else:
+                raise InputError(
+                    f"{name}: row {len(rows) + 1} (line {reader.line_num}): a quoted field is never closed "
+                    "— the file looks cut off; export it again"
+                ) from None
+    except csv.Error as e:
+        raise InputError(f"{name}: cannot be read as CSV ({_first_line(e)})") from None
+    finally:
+        csv.field_size_limit(previous)
+    return rows
+
+
 def read_csv_text(path: Path, name: str) -> RawFile:
-    """Read a small CSV export (survey) completely as text."""
+    """Read a small CSV export (survey) completely as text.
+
+    NUL bytes are removed (counted in ``notes["nul_bytes_removed"]``). A row with fewer
+    fields than the header (a file cut off mid-row) is kept, with the name of its first
+    missing column in the :data:`INCOMPLETE` column, for cleaning to set it aside whole.
+    Extra trailing fields that are empty are dropped; non-empty ones are an InputError.
+    """
     data = Path(path).read_bytes()
     if not data.strip():
         raise InputError(f"{name}: file is empty")
+    data, nul = _strip_nul(data)
     text, encoding = _decode(data, name)
     first = text.split("\n", 1)[0].rstrip("\r")
     sep = sniff_delimiter(first)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False, engine="python"
-        )
-    except (pd.errors.ParserError, csv.Error, ValueError) as e:
-        raise InputError(f"{name}: cannot be read as CSV ({_first_line(e)})") from None
-    return RawFile(name, frame, {"encoding": encoding, "delimiter": sep})
+    rows = _csv_rows(text, sep, name)
+    if not rows:
+        raise InputError(f"{name}: file is empty")
+    header, body = rows[0], rows[1:]
+    if len(header) == 1 and "|" in header[0]:
+        raise InputError(f"{name}: the header is separated by '|' — export with ';', ',' or tab")
+    width = len(header)
+    cells, missing = [], []
+    for i, r in enumerate(body, start=2):
+        if len(r) > width:
+            if any(v.strip() for v in r[width:]):
+                raise InputError(f"{name}: row {i} has {len(r)} fields but the header has {width}")
+            r = r[:width]
+        missing.append(header[len(r)] if len(r) < width else "")
+        cells.append(r + [""] * (width - len(r)))
+    frame = pd.DataFrame(cells, columns=header, dtype=object) if cells else pd.DataFrame(columns=header)
+    frame = frame.astype(object)
+    notes: dict[str, object] = {"encoding": encoding, "delimiter": sep}
+    if nul:
+        notes["nul_bytes_removed"] = nul
+    if any(missing):
+        notes[INCOMPLETE] = missing
+    return RawFile(name, frame, notes)
 
 
 def _first_line(e: BaseException) -> str:
@@ -155,10 +221,18 @@ def read_xlsx_text(path: Path, name: str, *, sheet: str | None = None) -> RawFil
     path = Path(path)
     if not zipfile.is_zipfile(path):
         raise InputError(f"{name}: not a valid XLSX file (not a zip archive)")
-    with zipfile.ZipFile(path) as z:
-        total = sum(i.file_size for i in z.infolist())
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise InputError(f"{name}: XLSX would inflate to {total:,} bytes — refusing (zip bomb?)")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InputError(f"{name}: not a valid XLSX file ({_first_line(e)})") from None
+    total = sum(i.file_size for i in infos)
+    packed = max(sum(i.compress_size for i in infos), 1)
+    if total > MAX_XLSX_UNCOMPRESSED or (total > MAX_XLSX_BOMB_SIZE and total / packed > MAX_XLSX_RATIO):
+        raise InputError(
+            f"{name}: XLSX would inflate to {total:,} bytes from {packed:,} ({total / packed:,.0f}:1) "
+            "— refusing (zip bomb?)"
+        )
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for broken files
@@ -169,6 +243,10 @@ def read_xlsx_text(path: Path, name: str, *, sheet: str | None = None) -> RawFil
             raise InputError(f"{name}: no worksheet with data")
         ws = next((s for s in sheets if s.title == sheet), sheets[0]) if sheet else sheets[0]
         rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+    except InputError:
+        raise
+    except Exception as e:  # broken sheet XML surfaces only while iterating
+        raise InputError(f"{name}: sheet cannot be read ({_first_line(e)})") from None
     finally:
         wb.close()
     if not rows:
@@ -256,7 +334,8 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    remove_stale_siblings(target)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     try:
         yield tmp
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -268,6 +347,40 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def remove_stale_siblings(target: Path) -> list[Path]:
+    """Remove hidden ``.NAME.tmp-PID-*`` / ``.NAME.old-PID`` siblings left by runs that were killed.
+
+    Only siblings whose process (the PID in the name) is gone are touched, so a concurrent
+    run is left alone. A stale ``.old`` folder is the previous output of a run killed between
+    its two renames: it is moved back into place if ``target`` is missing. Returns what was removed.
+    """
+    target = Path(target)
+    removed = []
+    if not target.parent.is_dir():
+        return removed
+    for p in sorted(target.parent.glob(f".{target.name}.*")):
+        kind, _, rest = p.name[len(target.name) + 2 :].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind not in ("tmp", "old") or not pid.isdigit() or _pid_alive(int(pid)) or not p.is_dir():
+            continue
+        if kind == "old" and not target.exists():
+            p.rename(target)
+            continue
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p)
+    return removed
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:

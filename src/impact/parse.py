@@ -693,10 +693,11 @@ def _fixed_width_stamps(texts: pa.Array, shape: _FixedWidth, tz: str) -> tuple[n
     which give the same value for these texts), so nothing ever rolls over.
     """
     width = shape.width
-    candidates = pc.and_(
-        pc.equal(pc.binary_length(texts), width), pc.match_substring_regex(texts, shape.pattern)
-    )
-    where = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+    # the pattern is matched only on the texts of the shape's width
+    right_width = pc.fill_null(pc.equal(pc.binary_length(texts), width), False)
+    where = np.flatnonzero(right_width.to_numpy(zero_copy_only=False))
+    matches = pc.match_substring_regex(texts.take(pa.array(where)), shape.pattern)
+    where = where[pc.fill_null(matches, False).to_numpy(zero_copy_only=False)]
     if not len(where):
         return where, pd.DatetimeIndex([], dtype=pd.DatetimeTZDtype("us", tz))
     chosen = texts.take(pa.array(where))
@@ -803,10 +804,58 @@ def parse_datetime(
     >>> out["value"].dt.strftime("%Y-%m-%d %H:%M %z").tolist()
     ['2024-03-01 06:00 +0700', '2024-03-01 06:00 +0700', nan]
     """
-    fast = functools.partial(_timestamps, groups=(_WITH_OFFSET, _NAIVE_ISO, _DAY_FIRST), tz=tz)
+    groups = (_WITH_OFFSET, _NAIVE_ISO, _DAY_FIRST)
+    fast = functools.partial(_timestamps, groups=groups, tz=tz)
+    if lower is None and upper is None and len(s) >= _ROWWISE_MIN and _is_arrow_text(s):
+        return _datetime_rows(s, fast, groups=groups, tz=tz)
     parsed, codes = _by_unique(s, _timestamp_one, pd.DatetimeTZDtype("us", tz), fast=fast)
     _check_date_bounds(parsed, lower, upper, tz=tz)
     return _frame(s, parsed, codes)
+
+
+#: from this many rows on, :func:`parse_datetime` reads canonical texts row by row (mostly distinct
+#: times make factorising them cost more than reading them) and factorises only the rest
+_ROWWISE_MIN = 100_000
+
+
+def _is_arrow_text(s: pd.Series) -> bool:
+    return isinstance(s.array, pd.arrays.ArrowExtensionArray) and (
+        pa.types.is_string(s.array._pa_array.type) or pa.types.is_large_string(s.array._pa_array.type)
+    )
+
+
+def _datetime_rows(s: pd.Series, fast: _FastPath, *, groups: tuple[_Formats, ...], tz: str) -> pd.DataFrame:
+    """:func:`parse_datetime` (no bounds) with the fixed-width shapes read on the rows themselves.
+
+    A row a shape reads gets the value the per-unique path gives its text (same function, and
+    such texts have no spaces to strip); every other row goes through the per-unique path.
+    """
+    arrow = s.array._pa_array.combine_chunks().cast(pa.large_string())
+    micros = np.full(len(s), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+    settled = np.zeros(len(s), dtype=bool)
+    for shape in _FIXED_WIDTH:
+        if shape.group in groups:
+            where, stamps = _fixed_width_stamps(arrow, shape, tz)
+            micros[where] = stamps.tz_convert("UTC").as_unit("us").asi8
+            settled[where] = True
+    rest_at = np.flatnonzero(~settled)
+    rest = s.iloc[rest_at]
+    parsed, codes = _by_unique(rest, _timestamp_one, pd.DatetimeTZDtype("us", tz), fast=fast)
+    part = _frame(rest, parsed, codes)
+    micros[rest_at] = part["value"].array.as_unit("us").asi8
+    issue_codes = np.full(len(s), _OK, dtype=np.int8)
+    issue_codes[rest_at] = part["issue"].cat.codes.to_numpy()
+    reason_at = np.full(len(s), -1, dtype=np.intp)
+    reason_at[rest_at] = np.arange(len(rest_at))
+    value = pd.DatetimeIndex(micros.view("datetime64[us]")).tz_localize("UTC").tz_convert(tz)
+    return pd.DataFrame(
+        {
+            "value": value.array,
+            "issue": pd.Categorical.from_codes(issue_codes, dtype=ISSUE_DTYPE),
+            "reason": part["reason"].array.take(reason_at, allow_fill=True),
+        },
+        index=s.index,
+    )
 
 
 def parse_utc_timestamp(s: pd.Series) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 from impact import __version__, config, io, sales, schema, survey
 from impact.audit import SCOPE, Ledger, build_audit, empty_quarantine
 from impact.link import link_orders
-from impact.privacy import pseudonymise, resolve_secret
+from impact.privacy import pseudonymise, pseudonyms_by_code, pseudonyms_of, resolve_secret
 
 PARTICIPANT_COLUMNS = (
     "participant_id", "cohort", "confederation", "gender", "birth_year", "district", "layoff_month",
@@ -52,11 +52,16 @@ def _read_survey(paths: list[Path], raw_dir: Path, *, fields, required) -> tuple
         first_row = 3 if had_hxl else 2
         body = body.assign(source_file=name, source_row=range(first_row, first_row + len(body)))
         resolved, extra = survey.resolve_columns(body, fields=fields, required=required, file=name)
-        frames.append(resolved)
+        cut = rf.notes.get(io.INCOMPLETE, [""] * len(rf.frame))[len(rf.frame) - len(body) :]
+        frames.append(resolved.assign(**{io.INCOMPLETE: list(cut)}))
         rows_read[name] = len(body)
         notes[name] = {
             "format": p.suffix.lower().lstrip("."),
-            **{k: v for k, v in rf.notes.items() if k in ("encoding", "delimiter", "sheet")},
+            **{
+                k: v
+                for k, v in rf.notes.items()
+                if k in ("encoding", "delimiter", "sheet", "nul_bytes_removed")
+            },
             "hxl_row_skipped": had_hxl,
             "unknown_columns": len(extra),
         }
@@ -115,9 +120,10 @@ def clean(
         reseller_key=pseudonymise(base["reseller_id"], secret=key, prefix="R-", namespace="reseller")
     )
     orders, match = link_orders(orders, base)
-    orders = orders.assign(
-        reseller_key=pseudonymise(orders["reseller_id"], secret=key, prefix="R-", namespace="reseller")
-    )
+    # one factorisation of the account ids serves the pseudonyms and the monthly table
+    rid_codes, rid_uniques = pd.factorize(orders["reseller_id"])
+    reseller_keys = pseudonyms_of(rid_uniques, secret=key, prefix="R-", namespace="reseller")
+    orders = orders.assign(reseller_key=pseudonyms_by_code(reseller_keys, rid_codes, orders.index))
     fu = fu.assign(
         participant_id=fu["participant_code"].map(dict(zip(base["participant_code"], pid, strict=True)))
     )
@@ -127,8 +133,9 @@ def clean(
     )
     out_followups = fu[list(FOLLOWUP_COLUMNS)].sort_values(["participant_id", "wave"], ignore_index=True)
     out_followups["participant_id"] = out_followups["participant_id"].astype("string")
-    out_orders = sales.sort_orders(orders[list(ORDER_COLUMNS)])
-    monthly = sales.reseller_monthly(out_orders)
+    # orders stay in export order (file, row) of the kept rows: deterministic, and no sort of millions
+    out_orders = orders[list(ORDER_COLUMNS)].reset_index(drop=True)
+    monthly = sales.reseller_monthly(out_orders, key_codes=(rid_codes, reseller_keys))
 
     for name, table in (("participants", out_participants), ("followups", out_followups), ("orders", out_orders),
                         ("reseller_monthly", monthly)):  # fmt: skip
@@ -184,7 +191,14 @@ def _sha256(path: Path) -> str:
 
 
 def _empty_followups() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in (*FOLLOWUP_COLUMNS, "participant_code")})
+    """No follow-up rows (no files, or header-only files): an empty table with the contract's dtypes."""
+    from impact import vocab
+
+    dtypes = {"participant_id": "string", "participant_code": "string", "wave": vocab.WAVE_DTYPE,
+              "interview_date": "datetime64[ns]", "still_active": "boolean", "reemployed": "boolean"}  # fmt: skip
+    return pd.DataFrame(
+        {c: pd.Series(dtype=dtypes.get(c, "Int64")) for c in (*FOLLOWUP_COLUMNS, "participant_code")}
+    )
 
 
 def write_processed(data: CleanData, out_dir: str | Path) -> Path:

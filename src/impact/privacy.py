@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -63,12 +64,22 @@ def pseudonymise(values: pd.Series, *, secret: str, prefix: str, namespace: str)
     18
     """
     codes, uniques = pd.factorize(values)
+    hashed = pseudonyms_of(uniques, secret=secret, prefix=prefix, namespace=namespace)
+    return pseudonyms_by_code(hashed, codes, values.index)
+
+
+def pseudonyms_of(uniques, *, secret: str, prefix: str, namespace: str) -> pa.Array:
+    """The pseudonym of each of ``uniques`` (distinct, non-missing values), as an Arrow array."""
     hmac_of = _hmac_sha256(secret.encode(), f"{namespace}:".encode())
-    hashed = pa.array(
+    return pa.array(
         [prefix + hmac_of(f"{u}".encode())[:PSEUDONYM_HEX] for u in uniques], type=pa.large_string()
     )
+
+
+def pseudonyms_by_code(hashed: pa.Array, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """``hashed[codes]`` as a ``string`` Series (code -1: missing), what :func:`pseudonymise` returns."""
     taken = hashed.take(pa.array(codes, mask=codes < 0))
-    return pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index, dtype="string")
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=index, dtype="string")
 
 
 def _hmac_sha256(key: bytes, start: bytes) -> Callable[[bytes], str]:

@@ -83,10 +83,14 @@ def drop_superseded(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
         ledger.set_aside(
             df, pd.Series(blank, index=df.index), column="order_id", raw=df["order_id"], reason="no order id"
         )
-    codes, uniques = pd.factorize(oid)
+    packed = _fixed_width_ints(oid)
+    if packed is not None and packed.max() < 4 * len(packed) + (1 << 20):
+        codes, n_codes = packed, int(packed.max()) + 1  # small enough to index directly
+    else:
+        codes, uniques = pd.factorize(oid if packed is None else packed)
+        codes, n_codes = np.where(codes < 0, len(uniques), codes), len(uniques) + 1
     # keep the last occurrence of each id (rows are already in export order)
-    codes = np.where(codes < 0, len(uniques), codes)
-    last = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    last = np.full(n_codes, -1, dtype=np.int64)
     np.maximum.at(last, codes, np.arange(len(codes)))
     dup = (last[codes] != np.arange(len(codes))) & ~blank
     ledger.duplicate(df, pd.Series(dup, index=df.index))
@@ -204,6 +208,40 @@ def _true(flags: pd.Series) -> np.ndarray:
     return flags.fillna(False).to_numpy(dtype=bool)
 
 
+def _fixed_width_ints(s: pd.Series) -> np.ndarray | None:
+    """One int64 per row, equal exactly when the texts are, if all texts have the same byte length
+    and the bytes that vary fit in 63 bits (e.g. ``ORD-0000000003``); ``None`` otherwise.
+
+    Each byte position is a digit in a mixed radix (its range over all rows), so hashing
+    integers replaces hashing millions of strings.
+    """
+    if not isinstance(s.array, pd.arrays.ArrowExtensionArray) or not len(s):
+        return None
+    chunks = [c for c in s.array._pa_array.chunks if len(c)]
+    if any(c.null_count or c.type not in (pa.string(), pa.large_string()) for c in chunks):
+        return None
+    width, parts = None, []
+    for c in chunks:
+        _, offsets, data = c.buffers()
+        offsets = np.frombuffer(offsets, dtype=np.int64 if c.type == pa.large_string() else np.int32)
+        offsets = offsets[c.offset : c.offset + len(c) + 1]
+        width = int(offsets[1] - offsets[0]) if width is None else width
+        if width == 0 or (np.diff(offsets) != width).any():
+            return None
+        parts.append(np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(len(c), width))
+    rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    lo, hi = rows.min(axis=0).astype(np.int64), rows.max(axis=0).astype(np.int64)
+    spans = hi - lo + 1
+    varying = np.flatnonzero(spans > 1)
+    if np.prod([float(x) for x in spans[varying]]) >= 2.0**62:
+        return None
+    packed = np.zeros(len(rows), dtype=np.int64)
+    for j in varying:
+        packed *= spans[j]
+        packed += rows[:, j] - lo[j]
+    return packed
+
+
 def _rows_of(texts, codes: np.ndarray, df: pd.DataFrame) -> pd.Series:
     """Text per row, ``texts[codes]``, as a categorical Series (no string per row)."""
     text_codes, categories = pd.factorize(pd.Series(texts))
@@ -274,7 +312,9 @@ def sort_orders(orders: pd.DataFrame) -> pd.DataFrame:
     return orders.take(order).reset_index(drop=True)
 
 
-def reseller_monthly(orders: pd.DataFrame) -> pd.DataFrame:
+def reseller_monthly(
+    orders: pd.DataFrame, *, key_codes: tuple[np.ndarray, pa.Array] | None = None
+) -> pd.DataFrame:
     """Completed orders per reseller × WIB month: count, GMV and commission (rupiah).
 
     Cancelled and returned orders are excluded. GMV (``gross_idr``) is sales value,
@@ -284,25 +324,30 @@ def reseller_monthly(orders: pd.DataFrame) -> pd.DataFrame:
 
     Grouped on one integer per reseller × month (from sorted factorisations of both) and
     summed exactly in int64 by numpy: no key text is touched per row.
+
+    ``key_codes``, optional: ``(codes, keys)`` with ``orders["reseller_key"]`` equal to
+    ``keys[codes]`` (code -1: missing), row for row — saves hashing the key texts again.
     """
     done = (orders["status"] == "completed").to_numpy(dtype=bool)
-    key_codes, keys = pd.factorize(orders["reseller_key"][done], sort=True)
+    known_keys = _sorted_key_codes(*key_codes, done) if key_codes is not None else None
+    if known_keys is None:
+        key_codes, keys = pd.factorize(orders["reseller_key"][done], sort=True)
+    else:
+        key_codes, keys = known_keys
     month_codes, months = pd.factorize(orders["month"][done], sort=True)
     known = (key_codes >= 0) & (month_codes >= 0)
     key_codes, month_codes = key_codes[known], month_codes[known]
+    rows = np.flatnonzero(done)[known]  # positions in ``orders`` of the counted rows
     n_months = max(len(months), 1)
     groups, counts, sums = _group_sums(
         key_codes.astype(np.int64) * n_months + month_codes,
-        {
-            c: orders[c][done][known].to_numpy(dtype=np.int64, na_value=0)
-            for c in ("gross_idr", "commission_idr")
-        },
+        {c: orders[c].to_numpy(dtype=np.int64, na_value=0)[rows] for c in ("gross_idr", "commission_idr")},
     )
     group_key, group_month = np.divmod(groups, n_months)
     # each reseller's participant: from its first completed order
     first = np.full(len(keys), len(key_codes), dtype=np.int64)
     np.minimum.at(first, key_codes, np.arange(len(key_codes)))
-    participant = orders["participant_id"][done][known].astype("string").array.take(first[group_key])
+    participant = orders["participant_id"].astype("string").array.take(rows[first[group_key]])
     return pd.DataFrame(
         {
             "reseller_key": pd.Series(keys.take(group_key), dtype="string"),
@@ -313,6 +358,20 @@ def reseller_monthly(orders: pd.DataFrame) -> pd.DataFrame:
             "commission_idr": pd.array(sums["commission_idr"], dtype="Int64"),
         }
     )
+
+
+def _sorted_key_codes(codes: np.ndarray, keys: pa.Array, rows: np.ndarray):
+    """``pd.factorize(keys[codes][rows], sort=True)`` from the codes (``None`` if ``keys`` repeat)."""
+    codes = codes[rows]
+    present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(keys)))
+    texts = keys.take(pa.array(present))
+    order = pc.array_sort_indices(texts).to_numpy()
+    texts = texts.take(pa.array(order))
+    if len(texts) > 1 and pc.any(pc.equal(texts[1:], texts[:-1])).as_py():
+        return None
+    rank = np.full(len(keys) + 1, -1, dtype=np.intp)
+    rank[present[order]] = np.arange(len(present))
+    return rank[codes], pd.array(texts, dtype=pd.StringDtype("pyarrow"))
 
 
 def _group_sums(

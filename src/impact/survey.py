@@ -16,7 +16,7 @@ import pandas as pd
 
 from impact import config, parse, vocab
 from impact.audit import Ledger
-from impact.io import InputError
+from impact.io import INCOMPLETE, InputError
 
 BASELINE_FIELDS = (
     "participant_code", "cohort", "respondent/full_name", "respondent/phone", "respondent/nik",
@@ -83,7 +83,8 @@ def resolve_columns(
                 mapping[f] = hits[0]
     missing = [f for f in required if f not in mapping]
     if missing:
-        found = ", ".join(list(frame.columns)[:12]) + (" …" if len(frame.columns) > 12 else "")
+        headers = [str(h) for h in frame.columns if h not in ("source_file", "source_row")]
+        found = ", ".join(headers[:12]) + (" …" if len(headers) > 12 else "")
         raise InputError(f"{file}: missing required column(s) {', '.join(missing)}; found: {found}")
     out = pd.DataFrame({f: frame[mapping[f]] if f in mapping else "" for f in wanted}, index=frame.index)
     out = out.astype(object).where(out.notna(), "")
@@ -107,6 +108,21 @@ def drop_hxl_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
 
 
 # --- shared steps ---------------------------------------------------------------------------------
+
+INCOMPLETE_REASON = "incomplete row (file cut off?)"
+
+
+def set_aside_incomplete(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
+    """Set aside whole the rows read with fewer fields than the header (``_incomplete`` names the
+    first missing column; see :func:`impact.io.read_csv_text`): their blanks are not answers."""
+    if INCOMPLETE not in df.columns:
+        return df
+    cut = df[INCOMPLETE].fillna("").astype(str)
+    short = cut != ""
+    for column in cut[short].unique():
+        ledger.set_aside(df, cut == column, column=str(column), raw=pd.Series("", index=df.index),
+                         reason=INCOMPLETE_REASON)  # fmt: skip
+    return df.loc[~short].drop(columns=[INCOMPLETE])
 
 
 def _apply(
@@ -171,7 +187,7 @@ def clean_baseline(raw: pd.DataFrame, ledger: Ledger, *, params: config.Cleaning
     Rows without a valid participant code or with an unknown confederation are set
     aside whole; other bad cells become missing. Resubmissions keep the latest.
     """
-    df = raw
+    df = set_aside_incomplete(raw, ledger)
     code = parse.normalise_participant_code(df["participant_code"])
     no_code = code["value"].isna()
     ledger.set_aside(
@@ -320,7 +336,7 @@ def clean_followups(
     the phone (E.164) if it matches exactly one baseline participant. Rows that match
     no participant, or whose wave is unknown, are set aside whole.
     """
-    df = raw
+    df = set_aside_incomplete(raw, ledger)
     code = parse.normalise_participant_code(df["participant_code"])["value"]
     known = code.isin(baseline["participant_code"])
     phone = parse.normalise_phone(df["respondent/phone"])["value"]
@@ -364,11 +380,19 @@ def clean_followups(
     reemployed, _ = _apply(
         df, ledger, "employment/reemployed", parse.parse_yes_no(df["employment/reemployed"]), what="yes/no"
     )
+    interviewed = interview_date(df)
+    cohort = code.map(dict(zip(baseline["participant_code"], baseline["cohort"], strict=True)))
+    trained = pd.to_datetime(
+        cohort.map({k: c.training_month.isoformat() for k, c in vocab.COHORTS.items()}), format="%Y-%m-%d"
+    ).astype(interviewed.dtype)
+    early = (interviewed < trained).fillna(False).astype(bool)
+    ledger.cells(df, early, column="interview_date", raw=interviewed.dt.strftime("%Y-%m-%d"),
+                 reason="interview date before the cohort's training month")  # fmt: skip
     out = pd.DataFrame(
         {
             "participant_code": code.astype("string"),
             "wave": wave_v.astype(vocab.WAVE_DTYPE),
-            "interview_date": interview_date(df),
+            "interview_date": interviewed.mask(early),
             "income_total_idr": money["income/total_last_month"].astype("Int64"),
             "income_reseller_idr": money["income/reseller_last_month"].astype("Int64"),
             "still_active": active.astype("boolean"),
