@@ -286,32 +286,6 @@ def month_of(t: pd.Series) -> pd.Series:
     return pd.Series(months, index=t.index, name=t.name)
 
 
-def sort_orders(orders: pd.DataFrame) -> pd.DataFrame:
-    """Orders by ``order_time``, then ``order_id`` (a new frame with a fresh index).
-
-    The same rows in the same order as ``sort_values(["order_time", "order_id"],
-    ignore_index=True)``. Computed as a stable sort of the times' integers; only runs of equal
-    times whose ids are not already ascending are re-sorted by id.
-    """
-    if orders["order_time"].isna().any() or orders["order_id"].isna().any():
-        return orders.sort_values(["order_time", "order_id"], ignore_index=True)
-    times = orders["order_time"].array.asi8
-    order = np.argsort(times, kind="stable")
-    ids = _arrow(orders["order_id"]).take(pa.array(order))
-    sorted_times = times[order]
-    tie = sorted_times[1:] == sorted_times[:-1]
-    disorder = tie & ~pc.less(ids[:-1], ids[1:]).to_numpy(zero_copy_only=False)
-    if disorder.any():
-        run = np.cumsum(np.append(True, ~tie))  # run of equal times, per sorted position
-        redo = np.flatnonzero(np.isin(run, run[1:][disorder]))
-        within = pc.sort_indices(
-            pa.table({"run": run[redo], "order_id": ids.take(pa.array(redo))}),
-            sort_keys=[("run", "ascending"), ("order_id", "ascending")],
-        )
-        order[redo] = order[redo][within.to_numpy()]
-    return orders.take(order).reset_index(drop=True)
-
-
 def reseller_monthly(
     orders: pd.DataFrame, *, key_codes: tuple[np.ndarray, pa.Array] | None = None
 ) -> pd.DataFrame:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from impact import config, vocab
+from impact.sales import SALES_FIELDS
 
 # --- fake identities ---------------------------------------------------------------------
 
@@ -454,8 +455,6 @@ FOLLOWUP_FIELDS = (
     "income/sources", *(f"income/sources/{o}" for o in INCOME_SOURCES), "reseller/still_active",
     "reseller/hours_per_week", "employment/reemployed", "employment/wage_last_month",
 )  # fmt: skip
-SALES_FIELDS = ("order_id", "order_time", "reseller_id", "category", "quantity", "gross_amount",
-                "reseller_commission", "status")  # fmt: skip
 HXL = {
     "participant_code": "#respondent+code",
     "wave": "#date+wave",

@@ -48,20 +48,12 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from impact import config
+from impact.sales import SALES_FIELDS
 
 __all__ = ["MANIFEST_NAME", "SALES_COLUMNS", "scale_summary_path", "write_scale_sales"]
 
 #: columns of the sales contract, in export order; every one is text
-SALES_COLUMNS: tuple[str, ...] = (
-    "order_id",
-    "order_time",
-    "reseller_id",
-    "category",
-    "quantity",
-    "gross_amount",
-    "reseller_commission",
-    "status",
-)
+SALES_COLUMNS: tuple[str, ...] = SALES_FIELDS
 #: summary of a generated folder (deterministic: no timings)
 MANIFEST_NAME = "_manifest.json"
 

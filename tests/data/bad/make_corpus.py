@@ -20,6 +20,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from impact.sales import SALES_FIELDS
+
 HERE = Path(__file__).resolve().parent
 MARKER = "Synthetic broken-input case for tests. Every person in it is fake.\n"
 BASELINE = "survey/baseline_sukabumi-2023.csv"
@@ -150,16 +152,7 @@ FU_ROWS = [
         "2023-12-08T02:30:00",
     ],
 ]
-ORDER_HEADER = [
-    "order_id",
-    "order_time",
-    "reseller_id",
-    "category",
-    "quantity",
-    "gross_amount",
-    "reseller_commission",
-    "status",
-]
+ORDER_HEADER = list(SALES_FIELDS)
 ORDER_ROWS = [
     ["ORD-1", "2023-10-02T10:00:00+07:00", "EVM-00000001", "fashion", "1", "150000", "15000", "Selesai"],
     ["ORD-2", "2023-10-03T11:00:00+07:00", "EVM-00000001", "elektronik", "2", "300000", "24000", "Selesai"],
