@@ -117,6 +117,29 @@ class Ledger:
     def quarantine_table(self) -> pd.DataFrame:
         return concat_quarantine(self.quarantine)
 
+    def records(self) -> pd.DataFrame:
+        """Quarantine entries and duplicate rows as one table (``scope``: row, cell or duplicate),
+        for shipping a ledger between processes; :meth:`absorb` takes it back. Corrections are counts
+        and travel separately (:attr:`corrections`).
+        """
+        dups = [
+            d.astype({"source_file": "string", "source_row": "Int64"}).assign(
+                column=pd.NA, value=pd.NA, reason=pd.NA, **{SCOPE: "duplicate"}
+            )
+            for d in self.duplicates
+        ]
+        return concat_quarantine([*self.quarantine, *(d.astype(empty_quarantine().dtypes) for d in dups)])
+
+    def absorb(self, records: pd.DataFrame, corrections: dict[tuple[str, str], int] | None = None) -> None:
+        """Add what another ledger recorded (:meth:`records`, and its corrections)."""
+        dup = (records[SCOPE] == "duplicate").to_numpy(dtype=bool)
+        if (~dup).any():
+            self.quarantine.append(records[~dup].reset_index(drop=True))
+        if dup.any():
+            self.duplicates.append(records.loc[dup, ["source_file", "source_row"]].reset_index(drop=True))
+        for key, k in (corrections or {}).items():
+            self.corrections[key] = self.corrections.get(key, 0) + int(k)
+
 
 def build_audit(rows_read: dict[str, int], ledger: Ledger, extra: dict[str, dict] | None = None) -> dict:
     """Per-file reconciliation: rows read, clean, quarantined (whole rows), duplicate; corrections.

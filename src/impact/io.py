@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
@@ -282,33 +283,249 @@ def read_sales_file(path: Path, name: str) -> RawFile:
             table = pq.read_table(path)
         except (pa.ArrowException, OSError) as e:
             raise InputError(f"{name}: not a readable Parquet file ({_first_line(e)})") from None
-        table = pa.table([c.cast(pa.string()) for c in table.columns], names=table.column_names)
-        return RawFile(name, table.to_pandas(types_mapper=_str_mapper), {"format": "parquet"})
+        return RawFile(name, _text_frame(table), {"format": "parquet"})
     with path.open("rb") as fh:
         head = fh.readline(1 << 20)
+    encoding, sep, names = _sales_csv_header(head, name)
+    table = _read_sales_csv(path, name, encoding=encoding, sep=sep, names=names, header=True)
+    return RawFile(name, _text_frame(table), {"format": "csv", "delimiter": sep})
+
+
+def _sales_csv_header(head: bytes, name: str) -> tuple[str, str, list[str]]:
+    """``(encoding, delimiter, column names)`` of a sales CSV from its first line."""
     if not head.strip():
         raise InputError(f"{name}: file is empty")
     text, encoding = _decode(head, name)
     first = text.split("\n", 1)[0].rstrip("\r")
     sep = sniff_delimiter(first)
-    names = next(csv.reader([first], delimiter=sep))
+    return encoding, sep, next(csv.reader([first], delimiter=sep))
+
+
+def _read_sales_csv(
+    source,
+    name: str,
+    *,
+    encoding: str,
+    sep: str,
+    names: list[str],
+    header: bool,
+    only: list[str] | None = None,
+) -> pa.Table:
+    """Parse sales CSV (a whole file, or one block of it) with every column as text.
+
+    ``header``: the source starts with the header line (taken from it, as for a whole file);
+    otherwise the rows are named ``names``. ``only``: read just these (raw) columns.
+    """
     try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding),
+        return pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(
+                encoding="utf8" if encoding == "utf-8" else encoding,
+                column_names=None if header else names,
+            ),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                include_columns=only,
             ),
         )
     except (pa.ArrowException, OSError) as e:
         raise InputError(f"{name}: cannot be read as CSV ({_first_line(e)})") from None
+
+
+def _text_frame(table: pa.Table) -> pd.DataFrame:
+    """Every column as pyarrow-backed text, names stripped of surrounding spaces."""
     table = pa.table(
         [c.cast(pa.string()) for c in table.columns], names=[n.strip() for n in table.column_names]
     )
-    return RawFile(name, table.to_pandas(types_mapper=_str_mapper), {"format": "csv", "delimiter": sep})
+    return table.to_pandas(types_mapper=_str_mapper)
+
+
+# --- sales exports in partitions (the Dask engine) -----------------------------------------------------
+
+#: bytes of CSV per partition (a block ends at the first line end after it)
+DEFAULT_BLOCKSIZE = 64 * 2**20
+#: rows of Parquet per partition (whole row groups; a larger row group is one partition)
+DEFAULT_PART_ROWS = 1_000_000
+
+
+@dataclass(frozen=True)
+class SalesPart:
+    """One partition of the sales exports: a byte range of a CSV, row groups of a Parquet file, or a
+    whole XLSX. Partitions are numbered (``block``) in export order: file name order, then position.
+    """
+
+    url: str  #: local path or fsspec URL of the file
+    name: str  #: path relative to the raw folder (``source_file``)
+    file_index: int
+    block: int
+    fmt: str  #: "csv", "parquet" or "xlsx"
+    columns: tuple[str, ...]  #: the file's column names as written in it
+    offset: int = 0
+    length: int = 0
+    row_groups: tuple[int, ...] = ()
+    encoding: str = "utf-8"
+    sep: str = ","
+    #: how the file was read, for the audit (as :func:`read_sales_file` notes it)
+    notes: dict[str, object] = field(default_factory=dict, compare=False)
+
+
+def is_url(location: str | Path) -> bool:
+    """Whether ``location`` is an fsspec URL (``s3://…``, ``file://…``) rather than a local path."""
+    return "://" in str(location)
+
+
+def _fs(url: str):
+    import fsspec
+
+    return fsspec.core.url_to_fs(url)
+
+
+def list_raw_urls(raw_dir: str | Path) -> dict[str, list[tuple[str, str]]]:
+    """:func:`list_raw_files` for a local folder or an fsspec URL: ``(url, name)`` per file.
+
+    ``name`` is the path relative to the raw folder, as in the audit and quarantine.
+    """
+    if not is_url(raw_dir):
+        files = list_raw_files(Path(raw_dir))
+        return {k: [(str(p), p.relative_to(raw_dir).as_posix()) for p in v] for k, v in files.items()}
+    fs, root = _fs(str(raw_dir))
+    root = root.rstrip("/")
+    prefix = str(raw_dir).rstrip("/")
+    if not fs.isdir(root):
+        raise InputError(f"{raw_dir}: raw folder not found")
+    if not fs.isdir(f"{root}/survey"):
+        raise InputError(f"{raw_dir}: no survey/ folder (expected survey/baseline*.csv|xlsx)")
+
+    def pick(folder: str, start: str, suffixes: tuple[str, ...]) -> list[tuple[str, str]]:
+        if not fs.isdir(f"{root}/{folder}"):
+            return []
+        names = sorted(
+            p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(f"{root}/{folder}", detail=False) if fs.isfile(p)
+        )
+        return [(f"{prefix}/{folder}/{n}", f"{folder}/{n}") for n in names
+                if n.lower().startswith(start) and Path(n).suffix.lower() in suffixes]  # fmt: skip
+
+    out = {"baseline": pick("survey", "baseline", SURVEY_SUFFIXES),
+           "followup": pick("survey", "followup", SURVEY_SUFFIXES), "sales": pick("sales", "", SALES_SUFFIXES)}  # fmt: skip
+    if not out["baseline"]:
+        raise InputError(f"{raw_dir}/survey: no baseline*.csv or baseline*.xlsx file")
+    return out
+
+
+def fetch_survey(raw_dir: str, files: dict[str, list[tuple[str, str]]], target: Path, marker: str) -> Path:
+    """Copy the (small) survey files of a remote raw folder, and its sample marker, into ``target``."""
+    fs, root = _fs(str(raw_dir))
+    for url, name in files["baseline"] + files["followup"]:
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(fs.cat_file(_fs(url)[1]))
+    if fs.isfile(f"{root.rstrip('/')}/{marker}"):
+        (target / marker).write_bytes(fs.cat_file(f"{root.rstrip('/')}/{marker}"))
+    return target
+
+
+def plan_sales_parts(
+    files: list[tuple[str, str]], *, blocksize: int = DEFAULT_BLOCKSIZE, part_rows: int = DEFAULT_PART_ROWS
+) -> list[SalesPart]:
+    """Split sales exports into partitions, reading only CSV header lines and Parquet footers.
+
+    An empty CSV, an unreadable Parquet footer or a remote XLSX raises :class:`InputError`
+    naming the file, before any partition is read.
+    """
+    parts: list[SalesPart] = []
+    for i, (url, name) in enumerate(files):
+        fs, path = _fs(url)
+        suffix = Path(name).suffix.lower()
+        if suffix == ".xlsx":
+            if is_url(url) and not url.startswith("file://"):
+                raise InputError(
+                    f"{name}: XLSX sales exports must be local for the Dask engine; export CSV or Parquet"
+                )
+            rf = read_xlsx_text(Path(path), name)
+            parts.append(SalesPart(url, name, i, len(parts), "xlsx", tuple(map(str, rf.frame.columns)),
+                                   notes=dict(rf.notes)))  # fmt: skip
+        elif suffix == ".parquet":
+            try:
+                with fs.open(path, "rb") as fh:
+                    meta = pq.ParquetFile(fh).metadata
+            except (pa.ArrowException, OSError) as e:
+                raise InputError(f"{name}: not a readable Parquet file ({_first_line(e)})") from None
+            names = tuple(meta.schema.to_arrow_schema().names)
+            groups, rows = [], 0
+            for g in range(meta.num_row_groups):
+                if groups and rows + meta.row_group(g).num_rows > part_rows:
+                    parts.append(
+                        SalesPart(url, name, i, len(parts), "parquet", names, row_groups=tuple(groups))
+                    )
+                    groups, rows = [], 0
+                groups.append(g)
+                rows += meta.row_group(g).num_rows
+            parts.append(SalesPart(url, name, i, len(parts), "parquet", names, row_groups=tuple(groups),
+                                   notes={"format": "parquet"}))  # fmt: skip
+        else:
+            with fs.open(path, "rb") as fh:
+                head = fh.readline(1 << 20)
+            encoding, sep, names = _sales_csv_header(head, name)
+            size = fs.size(path)
+            # a line end is one byte only in these encodings; any other (UTF-16) is read whole
+            step = blocksize if encoding in ("utf-8", "cp1252") else max(size, 1)
+            for offset in range(0, max(size, 1), step):
+                parts.append(SalesPart(url, name, i, len(parts), "csv", tuple(names),
+                                       offset=offset, length=step, encoding=encoding, sep=sep,
+                                       notes={"format": "csv", "delimiter": sep}))  # fmt: skip
+    return parts
+
+
+def read_sales_part(part: SalesPart, *, only: list[str] | None = None) -> pd.DataFrame:
+    """The rows of one partition as text columns (all, or those of ``part.columns`` in ``only``).
+
+    Column names come out stripped of surrounding spaces, as from :func:`read_sales_file`.
+
+    Parsed exactly as :func:`read_sales_file` parses the whole file, so the partitions of a
+    file, in order, are its rows.
+    """
+    if part.fmt == "xlsx":
+        frame = read_xlsx_text(Path(_fs(part.url)[1]), part.name).frame
+        return frame if only is None else frame[only]
+    fs, path = _fs(part.url)
+    if part.fmt == "parquet":
+        try:
+            with fs.open(path, "rb") as fh:
+                table = pq.ParquetFile(fh).read_row_groups(list(part.row_groups), columns=only)
+        except (pa.ArrowException, OSError) as e:
+            raise InputError(f"{part.name}: not a readable Parquet file ({_first_line(e)})") from None
+        return _text_frame(table)
+    from fsspec.utils import read_block
+
+    names = list(part.columns)
+    if part.encoding not in ("utf-8", "cp1252"):  # one partition per file (see plan_sales_parts)
+        with fs.open(path, "rb") as fh:
+            table = _read_sales_csv(fh, part.name, encoding=part.encoding, sep=part.sep, names=names,
+                                    header=True, only=None)  # fmt: skip
+        frame = _text_frame(table)
+        return frame if only is None else frame[only]
+    with fs.open(path, "rb") as fh:
+        data = read_block(fh, part.offset, part.length, delimiter=b"\n")
+    if part.offset == 0:  # the block holding the header: drop the header line, keep its bytes' encoding
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+    if not data:
+        return pd.DataFrame({c.strip(): pd.Series(dtype=pd.StringDtype("pyarrow")) for c in (only or names)})
+    table = _read_sales_csv(pa.BufferReader(data), part.name, encoding=part.encoding, sep=part.sep,
+                            names=names, header=False, only=only)  # fmt: skip
+    return _text_frame(table)
+
+
+def sha256(location: str | Path) -> str:
+    """SHA-256 of a file (local path or fsspec URL), read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    opener = _fs(str(location)) if is_url(location) else None
+    with opener[0].open(opener[1], "rb") if opener else Path(location).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _str_mapper(t: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:

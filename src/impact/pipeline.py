@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pandas as pd
 
 from impact import __version__, config, io, sales, schema, survey
 from impact.audit import SCOPE, Ledger, build_audit, empty_quarantine
-from impact.link import link_orders
+from impact.link import link_accounts, link_counts, match_report
 from impact.privacy import pseudonymise, pseudonyms_by_code, pseudonyms_of, resolve_secret
 
 PARTICIPANT_COLUMNS = (
@@ -73,12 +72,69 @@ def _read_survey(paths: list[Path], raw_dir: Path, *, fields, required) -> tuple
     return frame, rows_read, notes
 
 
+@dataclass
+class SurveyTables:
+    """The cleaned survey: the output tables plus what sales linkage and the audit need."""
+
+    base: pd.DataFrame  #: cleaned baseline with ``participant_id`` and normalised ``reseller_id``
+    participants: pd.DataFrame
+    followups: pd.DataFrame
+    rows_read: dict[str, int]
+    notes: dict[str, dict]
+
+
+def clean_survey(
+    raw_dir: Path, files: dict[str, list[Path]], ledger: Ledger, *, params: config.CleaningParams, secret: str
+) -> SurveyTables:
+    """Clean, link and pseudonymise the survey exports of a raw folder (small: always pandas)."""
+    base_raw, read_b, notes_b = _read_survey(files["baseline"], raw_dir, fields=survey.BASELINE_FIELDS,
+                                             required=survey.BASELINE_REQUIRED)  # fmt: skip
+    fu_raw, read_f, notes_f = _read_survey(files["followup"], raw_dir, fields=survey.FOLLOWUP_FIELDS,
+                                           required=survey.FOLLOWUP_REQUIRED)  # fmt: skip
+    base = survey.clean_baseline(base_raw, ledger, params=params)
+    fu = survey.clean_followups(fu_raw, base, ledger, params=params) if len(fu_raw) else _empty_followups()
+    pid = pseudonymise(base["participant_code"], secret=secret, prefix="P-", namespace="participant")
+    base = base.assign(participant_id=pid)
+    participants = base.assign(
+        reseller_key=pseudonymise(base["reseller_id"], secret=secret, prefix="R-", namespace="reseller")
+    )
+    fu = fu.assign(
+        participant_id=fu["participant_code"].map(dict(zip(base["participant_code"], pid, strict=True)))
+    )
+    out_participants = participants[list(PARTICIPANT_COLUMNS)].sort_values(
+        ["cohort", "participant_id"], ignore_index=True
+    )
+    out_followups = fu[list(FOLLOWUP_COLUMNS)].sort_values(["participant_id", "wave"], ignore_index=True)
+    out_followups["participant_id"] = out_followups["participant_id"].astype("string")
+    return SurveyTables(base, out_participants, out_followups, read_b | read_f, notes_b | notes_f)
+
+
+def sales_tables(
+    orders: pd.DataFrame, base: pd.DataFrame, *, secret: str
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Cleaned orders → the ``orders`` and ``reseller_monthly`` tables, plus the linkage counts
+    (:func:`impact.link.link_counts`). Works on all orders or on any part of them holding
+    whole orders (the Dask engine runs it per partition).
+    """
+    orders = link_accounts(orders, base)
+    # one factorisation of the account ids serves the pseudonyms and the monthly table
+    rid_codes, rid_uniques = pd.factorize(orders["reseller_id"])
+    reseller_keys = pseudonyms_of(rid_uniques, secret=secret, prefix="R-", namespace="reseller")
+    orders = orders.assign(reseller_key=pseudonyms_by_code(reseller_keys, rid_codes, orders.index))
+    # orders stay in export order (file, row) of the kept rows: deterministic, and no sort of millions
+    out_orders = orders[list(ORDER_COLUMNS)].reset_index(drop=True)
+    monthly = sales.reseller_monthly(out_orders, key_codes=(rid_codes, reseller_keys))
+    return out_orders, monthly, link_counts(orders)
+
+
 def clean(
     raw_dir: str | Path,
     *,
     secret: str | None = None,
     secret_file: str | Path | None = None,
     params: config.CleaningParams | None = None,
+    engine: str = "pandas",
+    scheduler: str | None = None,
 ) -> CleanData:
     """Clean a raw folder laid out by the data contract (see ``docs/data-contract.md``).
 
@@ -88,7 +144,21 @@ def clean(
     ``$IMPACT_SECRET``, or the demo secret for the synthetic sample only).
     Raises :class:`impact.io.InputError` for unreadable files or missing required columns
     and :class:`impact.privacy.SecretError` without a secret. Raw files are never written.
+
+    ``engine="dask"`` runs the sales part on a Dask cluster (``scheduler`` address, or a
+    local one) and loads the result into memory; for data larger than memory use
+    :func:`clean_to`, which writes partitioned tables instead.
     """
+    if engine == "dask":
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="impact-dask-") as tmp:
+            out = Path(tmp) / "processed"
+            clean_to(raw_dir, out, secret=secret, secret_file=secret_file, params=params, engine=engine,
+                     scheduler=scheduler)  # fmt: skip
+            return load(out)
+    if engine != "pandas":
+        raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
     raw_dir = Path(raw_dir)
     params = params or config.CleaningParams()
     files = io.list_raw_files(raw_dir)
@@ -96,13 +166,7 @@ def clean(
         raw_dir, secret=secret, secret_file=Path(secret_file) if secret_file else None
     )
     ledger = Ledger()
-
-    base_raw, read_b, notes_b = _read_survey(files["baseline"], raw_dir, fields=survey.BASELINE_FIELDS,
-                                             required=survey.BASELINE_REQUIRED)  # fmt: skip
-    fu_raw, read_f, notes_f = _read_survey(files["followup"], raw_dir, fields=survey.FOLLOWUP_FIELDS,
-                                           required=survey.FOLLOWUP_REQUIRED)  # fmt: skip
-    base = survey.clean_baseline(base_raw, ledger, params=params)
-    fu = survey.clean_followups(fu_raw, base, ledger, params=params) if len(fu_raw) else _empty_followups()
+    sv = clean_survey(raw_dir, files, ledger, params=params, secret=key)
 
     sales_files = [io.read_sales_file(p, p.relative_to(raw_dir).as_posix()) for p in files["sales"]]
     read_s = {f.name: len(f.frame) for f in sales_files}
@@ -113,81 +177,72 @@ def clean(
     del stacked
     orders = sales.clean_orders(current, ledger, params=params)
     del current
+    out_orders, monthly, counts = sales_tables(orders, sv.base, secret=key)
+    del orders
 
-    pid = pseudonymise(base["participant_code"], secret=key, prefix="P-", namespace="participant")
-    base = base.assign(participant_id=pid)
-    participants = base.assign(
-        reseller_key=pseudonymise(base["reseller_id"], secret=key, prefix="R-", namespace="reseller")
-    )
-    orders, match = link_orders(orders, base)
-    # one factorisation of the account ids serves the pseudonyms and the monthly table
-    rid_codes, rid_uniques = pd.factorize(orders["reseller_id"])
-    reseller_keys = pseudonyms_of(rid_uniques, secret=key, prefix="R-", namespace="reseller")
-    orders = orders.assign(reseller_key=pseudonyms_by_code(reseller_keys, rid_codes, orders.index))
-    fu = fu.assign(
-        participant_id=fu["participant_code"].map(dict(zip(base["participant_code"], pid, strict=True)))
-    )
-
-    out_participants = participants[list(PARTICIPANT_COLUMNS)].sort_values(
-        ["cohort", "participant_id"], ignore_index=True
-    )
-    out_followups = fu[list(FOLLOWUP_COLUMNS)].sort_values(["participant_id", "wave"], ignore_index=True)
-    out_followups["participant_id"] = out_followups["participant_id"].astype("string")
-    # orders stay in export order (file, row) of the kept rows: deterministic, and no sort of millions
-    out_orders = orders[list(ORDER_COLUMNS)].reset_index(drop=True)
-    monthly = sales.reseller_monthly(out_orders, key_codes=(rid_codes, reseller_keys))
-
-    for name, table in (("participants", out_participants), ("followups", out_followups), ("orders", out_orders),
+    for name, table in (("participants", sv.participants), ("followups", sv.followups), ("orders", out_orders),
                         ("reseller_monthly", monthly)):  # fmt: skip
         schema.validate(name, table)
-    quarantine = ledger.quarantine_table().sort_values(
-        ["source_file", "source_row", "column"], ignore_index=True
-    )
-    rows_read = read_b | read_f | read_s
-    per_file = build_audit(rows_read, ledger, extra=notes_b | notes_f | notes_s)
-    survey_codes = set(base["participant_code"])
-    audit = {
+    quarantine = sort_quarantine(ledger.quarantine_table())
+    rows_read = sv.rows_read | read_s
+    audit = make_audit(
+        raw_dir.name, key_source, params, sv, ledger, rows_read=rows_read, notes=notes_s,
+        input_sha256={name: io.sha256(raw_dir / name) for name in rows_read},
+        tables={"orders": len(out_orders), "reseller_monthly": len(monthly), "quarantine_entries": len(quarantine)},
+        match=match_report(sv.base, [counts]), engine={"name": "pandas"},
+    )  # fmt: skip
+    return CleanData(sv.participants, sv.followups, out_orders, monthly, quarantine, audit)
+
+
+def sort_quarantine(q: pd.DataFrame) -> pd.DataFrame:
+    """The quarantine in file, row, column order."""
+    return q.sort_values(["source_file", "source_row", "column"], ignore_index=True)
+
+
+def make_audit(
+    raw_name: str,
+    key_source: str,
+    params: config.CleaningParams,
+    sv: SurveyTables,
+    ledger: Ledger,
+    *,
+    rows_read: dict[str, int],
+    notes: dict[str, dict],
+    input_sha256: dict[str, str],
+    tables: dict[str, int],
+    match: dict,
+    engine: dict,
+) -> dict:
+    """``audit.json``: per-file reconciliation, totals, table sizes, linkage, inputs and parameters."""
+    per_file = build_audit(rows_read, ledger, extra=sv.notes | notes)
+    return {
         "impact_version": __version__,
-        "raw_dir": raw_dir.name,
+        "raw_dir": raw_name,
         "secret_source": key_source,
+        "engine": engine,
         "parameters": {
             "working_days_per_month": params.working_days_per_month,
             "max_monthly_income_idr": params.max_monthly_income_idr,
             "max_order_gross_idr": params.max_order_gross_idr,
         },
         "files": per_file,
-        "input_sha256": {name: _sha256(raw_dir / name) for name in rows_read},
+        "input_sha256": input_sha256,
         "totals": _totals(per_file),
-        "tables": {
-            "participants": len(out_participants),
-            "followups": len(out_followups),
-            "orders": len(out_orders),
-            "reseller_monthly": len(monthly),
-            "quarantine_entries": len(quarantine),
-        },
+        "tables": {"participants": len(sv.participants), "followups": len(sv.followups), **tables},
         "linkage": {
-            "followups_linked": len(out_followups),
+            "followups_linked": len(sv.followups),
             "followups_linked_by_phone": sum(
                 v for (_, r), v in ledger.corrections.items() if r == "linked_by_phone"
             ),
-            "participants_in_survey": len(survey_codes),
+            "participants_in_survey": int(sv.base["participant_code"].nunique()),
             **match,
         },
     }
-    return CleanData(out_participants, out_followups, out_orders, monthly, quarantine, audit)
 
 
 def _totals(per_file: dict) -> dict:
     keys = ("rows_read", "rows_clean", "rows_quarantined", "rows_duplicate", "cells_set_missing")
     return {k: sum(f[k] for f in per_file.values()) for k in keys}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _empty_followups() -> pd.DataFrame:
@@ -201,6 +256,44 @@ def _empty_followups() -> pd.DataFrame:
     )
 
 
+def clean_to(
+    raw_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    engine: str = "pandas",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    memory_limit: str | None = "auto",
+    secret: str | None = None,
+    secret_file: str | Path | None = None,
+    params: config.CleaningParams | None = None,
+    blocksize: int | None = None,
+    part_rows: int | None = None,
+) -> dict:
+    """Clean a raw folder and write the processed-data contract into ``out_dir``; returns the audit.
+
+    ``engine="pandas"`` (default): :func:`clean` in memory, then :func:`write_processed`.
+    ``engine="dask"``: the sales part runs on a Dask cluster — ``scheduler`` (``tcp://host:8786``)
+    or a local cluster of ``workers`` processes with ``memory_limit`` each — and ``orders`` and
+    ``reseller_monthly`` are written as directories of Parquet parts; ``raw_dir`` may be an
+    fsspec URL. :func:`load` reads both layouts. See ``docs/scaling.md``.
+    """
+    if engine == "pandas":
+        data = clean(raw_dir, secret=secret, secret_file=secret_file, params=params)
+        write_processed(data, out_dir)
+        return data.audit
+    if engine != "dask":
+        raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
+    from impact import engine_dask
+
+    sizes = {k: v for k, v in (("blocksize", blocksize), ("part_rows", part_rows)) if v}
+    with engine_dask.connect(
+        scheduler, workers=workers or engine_dask.DEFAULT_WORKERS, memory_limit=memory_limit
+    ) as client:
+        return engine_dask.clean_to(raw_dir, out_dir, client=client, secret=secret, secret_file=secret_file,
+                                    params=params, **sizes)  # fmt: skip
+
+
 def write_processed(data: CleanData, out_dir: str | Path) -> Path:
     """Write the processed-data contract into ``out_dir`` atomically (all or nothing)."""
     out_dir = Path(out_dir)
@@ -212,6 +305,28 @@ def write_processed(data: CleanData, out_dir: str | Path) -> Path:
     return out_dir
 
 
+def _read_table(path: Path) -> pd.DataFrame:
+    """One processed table: a Parquet file, or a directory of parts (the Dask engine) read as one
+    table in part order, with categories made what one file would hold (the sorted values used).
+    """
+    if not path.is_dir():
+        return pd.read_parquet(path)
+    frames = [pd.read_parquet(p) for p in sorted(path.glob("part.*.parquet"))]
+    if not frames:
+        raise io.InputError(f"{path}: no part.*.parquet files")
+    # an empty part's categoricals read back with no categories: leave empty parts out of the union
+    frames = [f for f in frames if len(f)] or frames[:1]
+    df = pd.concat(frames, ignore_index=True)
+    for c in frames[0].columns:
+        if isinstance(frames[0][c].dtype, pd.CategoricalDtype) and not isinstance(
+            df[c].dtype, pd.CategoricalDtype
+        ):
+            text = df[c].astype("string")
+            used = pd.Index(text.dropna().unique().astype(str), dtype=str).sort_values()
+            df[c] = pd.Categorical(text.to_numpy(dtype=object, na_value=None), categories=used)
+    return df
+
+
 def load(processed_dir: str | Path) -> CleanData:
     """Read a processed folder written by :func:`write_processed` (or ``impact clean``)."""
     import json
@@ -221,7 +336,7 @@ def load(processed_dir: str | Path) -> CleanData:
         raise io.InputError(
             f"{d}: not a processed folder (no participants.parquet); run `impact clean` first"
         )
-    tables = {name: pd.read_parquet(d / f"{name}.parquet") for name in TABLES}
+    tables = {name: _read_table(d / f"{name}.parquet") for name in TABLES}
     q = pd.read_csv(d / "quarantine.csv", dtype={"source_file": "string", "source_row": "Int64", "column": "string",
                                                   "value": "string", "reason": "string"}, keep_default_na=False,
                     na_values=[""])  # fmt: skip

@@ -26,37 +26,49 @@ _THREADS = 2
 SALES_REQUIRED = ("order_id", "order_time", "reseller_id", "gross_amount", "reseller_commission", "status")
 
 
-def resolve_sales_columns(raw: RawFile) -> pd.DataFrame:
-    """The contract's columns of one export (case and spaces in headers ignored).
+def field_columns(columns, name: str) -> dict[str, object]:
+    """Which column of an export holds each contract field (header case, spaces and BOM ignored).
 
     A missing required column raises :class:`InputError` naming the file and what was found.
-    Optional ``category``/``quantity`` become blank when absent.
     """
-    keys = {str(c).replace("\ufeff", "").strip().lower(): c for c in raw.frame.columns}
+    keys = {str(c).replace("\ufeff", "").strip().lower(): c for c in columns}
     missing = [f for f in SALES_REQUIRED if f not in keys]
     if missing:
-        found = ", ".join(map(str, list(raw.frame.columns)[:12]))
-        raise InputError(f"{raw.name}: missing required column(s) {', '.join(missing)}; found: {found}")
+        found = ", ".join(map(str, list(columns)[:12]))
+        raise InputError(f"{name}: missing required column(s) {', '.join(missing)}; found: {found}")
+    return {f: keys[f] for f in SALES_FIELDS if f in keys}
+
+
+def resolve_sales_columns(raw: RawFile) -> pd.DataFrame:
+    """The contract's columns of one export (see :func:`field_columns`), as pyarrow-backed text.
+
+    Optional ``category``/``quantity`` become blank when absent.
+    """
+    found = field_columns(raw.frame.columns, raw.name)
     n = len(raw.frame)
     cols = {}
     for f in SALES_FIELDS:
-        if f in keys:
-            cols[f] = raw.frame[keys[f]].astype(pd.StringDtype("pyarrow"))
+        if f in found:
+            cols[f] = raw.frame[found[f]].astype(pd.StringDtype("pyarrow"))
         else:
             cols[f] = pd.Series(pd.array([""] * n, dtype=pd.StringDtype("pyarrow")), index=raw.frame.index)
     return pd.DataFrame(cols)
 
 
+def tag_rows(df: pd.DataFrame, *, file_index: int, files: list[str], first_row: int = 2) -> pd.DataFrame:
+    """Add where each row came from: ``source_file`` (categorical over ``files``, the export order)
+    and ``source_row`` (spreadsheet row numbers from ``first_row``; the header is row 1).
+    """
+    return df.assign(
+        source_file=pd.Categorical.from_codes(np.full(len(df), file_index, dtype=np.int16), categories=files),
+        source_row=np.arange(first_row, first_row + len(df), dtype=np.int64),
+    )
+
+
 def stack_exports(files: list[RawFile]) -> pd.DataFrame:
     """All exports in one frame, in export order, with ``source_file`` (categorical) and ``source_row``."""
-    parts = []
-    for i, f in enumerate(files):
-        part = resolve_sales_columns(f)
-        part["source_file"] = pd.Categorical.from_codes(
-            np.full(len(part), i, dtype=np.int16), categories=[x.name for x in files]
-        )
-        part["source_row"] = np.arange(2, len(part) + 2, dtype=np.int64)
-        parts.append(part)
+    names = [x.name for x in files]
+    parts = [tag_rows(resolve_sales_columns(f), file_index=i, files=names) for i, f in enumerate(files)]
     if not parts:
         return pd.DataFrame(
             {
@@ -65,8 +77,7 @@ def stack_exports(files: list[RawFile]) -> pd.DataFrame:
                 "source_row": pd.Series(dtype=np.int64),
             }
         )
-    df = pd.concat(parts, ignore_index=True)
-    return df
+    return pd.concat(parts, ignore_index=True)
 
 
 def drop_superseded(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
@@ -332,6 +343,22 @@ def reseller_monthly(
             "commission_idr": pd.array(sums["commission_idr"], dtype="Int64"),
         }
     )
+
+
+MONTHLY_SUMS = ("orders_completed", "gross_idr", "commission_idr")
+
+
+def combine_monthly(parts: pd.DataFrame) -> pd.DataFrame:
+    """Monthly tables of parts of the orders (:func:`reseller_monthly` of each) summed into one:
+    one row per reseller × month, sorted by ``reseller_key`` and ``month``.
+
+    Parts must hold all rows of a reseller that they share (any split of orders does).
+    Sums stay exact (``Int64``); ``participant_id`` is the reseller's (the same in every part).
+    """
+    g = parts.groupby(["reseller_key", "month"], sort=True, observed=True)
+    sums = g[list(MONTHLY_SUMS)].sum()
+    out = sums.assign(participant_id=g["participant_id"].first()).reset_index()
+    return out[list(parts.columns)].astype(parts.dtypes.to_dict())
 
 
 def _sorted_key_codes(codes: np.ndarray, keys: pa.Array, rows: np.ndarray):
