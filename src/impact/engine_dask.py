@@ -82,7 +82,7 @@ def connect(
             threads_per_worker=1,
             processes=True,
             memory_limit=memory_limit,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never clash with another cluster on 8787
             local_directory=None if local_directory is None else str(local_directory),
         ) as cluster,
         distributed.Client(cluster) as client,

@@ -287,8 +287,14 @@ def read_sales_file(path: Path, name: str) -> RawFile:
     with path.open("rb") as fh:
         head = fh.readline(1 << 20)
     encoding, sep, names = _sales_csv_header(head, name)
+    if b"\n" not in head and path.stat().st_size == len(head):  # a header line alone, no line end
+        return RawFile(name, _empty_text([n.strip() for n in names]), {"format": "csv", "delimiter": sep})
     table = _read_sales_csv(path, name, encoding=encoding, sep=sep, names=names, header=True)
     return RawFile(name, _text_frame(table), {"format": "csv", "delimiter": sep})
+
+
+def _empty_text(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=pd.StringDtype("pyarrow")) for c in columns})
 
 
 def _sales_csv_header(head: bytes, name: str) -> tuple[str, str, list[str]]:
@@ -311,14 +317,16 @@ def _read_sales_csv(
     header: bool,
     only: list[str] | None = None,
 ) -> pa.Table:
-    """Parse sales CSV (a whole file, or one block of it) with every column as text.
+    """Parse sales CSV (a whole file, or one block of it: a path or bytes) with every column as text.
 
     ``header``: the source starts with the header line (taken from it, as for a whole file);
-    otherwise the rows are named ``names``. ``only``: read just these (raw) columns.
+    otherwise the rows are named ``names``. ``only``: read just these (raw) columns. Text that
+    is not valid UTF-8 (a Windows export whose header happens to be plain ASCII) is read again
+    as Windows-1252.
     """
     try:
         return pacsv.read_csv(
-            source,
+            pa.BufferReader(source) if isinstance(source, bytes) else source,
             read_options=pacsv.ReadOptions(
                 encoding="utf8" if encoding == "utf-8" else encoding,
                 column_names=None if header else names,
@@ -332,6 +340,10 @@ def _read_sales_csv(
             ),
         )
     except (pa.ArrowException, OSError) as e:
+        if encoding == "utf-8" and "invalid UTF8" in str(e):
+            return _read_sales_csv(
+                source, name, encoding="cp1252", sep=sep, names=names, header=header, only=only
+            )
         raise InputError(f"{name}: cannot be read as CSV ({_first_line(e)})") from None
 
 
@@ -506,14 +518,14 @@ def read_sales_part(part: SalesPart, *, only: list[str] | None = None) -> pd.Dat
             table = _read_sales_csv(fh, part.name, encoding=part.encoding, sep=part.sep, names=names,
                                     header=True, only=None)  # fmt: skip
         frame = _text_frame(table)
-        return frame if only is None else frame[only]
+        return frame if only is None else frame[[c.strip() for c in only]]
     with fs.open(path, "rb") as fh:
         data = read_block(fh, part.offset, part.length, delimiter=b"\n")
     if part.offset == 0:  # the block holding the header: drop the header line, keep its bytes' encoding
         data = data.split(b"\n", 1)[1] if b"\n" in data else b""
     if not data:
-        return pd.DataFrame({c.strip(): pd.Series(dtype=pd.StringDtype("pyarrow")) for c in (only or names)})
-    table = _read_sales_csv(pa.BufferReader(data), part.name, encoding=part.encoding, sep=part.sep,
+        return _empty_text([c.strip() for c in (only or names)])
+    table = _read_sales_csv(data, part.name, encoding=part.encoding, sep=part.sep,
                             names=names, header=False, only=only)  # fmt: skip
     return _text_frame(table)
 

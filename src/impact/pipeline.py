@@ -317,10 +317,9 @@ def _read_table(path: Path) -> pd.DataFrame:
     # an empty part's categoricals read back with no categories: leave empty parts out of the union
     frames = [f for f in frames if len(f)] or frames[:1]
     df = pd.concat(frames, ignore_index=True)
-    for c in frames[0].columns:
-        if isinstance(frames[0][c].dtype, pd.CategoricalDtype) and not isinstance(
-            df[c].dtype, pd.CategoricalDtype
-        ):
+    categorical = {c for f in frames for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype)}
+    for c in df.columns:
+        if c in categorical and not isinstance(df[c].dtype, pd.CategoricalDtype):
             text = df[c].astype("string")
             used = pd.Index(text.dropna().unique().astype(str), dtype=str).sort_values()
             df[c] = pd.Categorical(text.to_numpy(dtype=object, na_value=None), categories=used)
