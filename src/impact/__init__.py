@@ -15,6 +15,6 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = ["__version__"]
 
-from impact.pipeline import CleanData, clean, load, write_processed
+from impact.pipeline import CleanData, clean, clean_to, load, write_processed
 
-__all__ += ["CleanData", "clean", "load", "write_processed"]
+__all__ += ["CleanData", "clean", "clean_to", "load", "write_processed"]
