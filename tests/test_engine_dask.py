@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from impact import engine_dask, io, sales
+from impact import config, engine_dask, io, sales
 from impact.audit import Ledger
 from impact.cli import main
 from impact.pipeline import clean, clean_to, load, write_processed
@@ -260,3 +262,52 @@ def test_positions_become_spreadsheet_rows():
     pos = np.array([(1 << 32) + 2, 0, (2 << 32) + 3, (1 << 32) + 2])
     assert engine_dask._row_numbers(pos, first).tolist() == [9, 2, 5, 9]
     assert [b.tolist() for b in engine_dask._positions_by_block(pos, 3)] == [[0], [2], [3]]
+
+
+def test_unreadable_partition_is_one_line_naming_the_file(sample_dir, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(sample_dir / "raw" / "survey", raw / "survey")
+    shutil.copy(sample_dir / "raw" / "SYNTHETIC_SAMPLE.txt", raw / "SYNTHETIC_SAMPLE.txt")
+    (raw / "sales").mkdir()
+    good = "ORD-{},2024-01-05T10:00:00+07:00,EVM-00000001,fashion,1,150000,15000,Selesai"
+    rows = [HEADER, *(good.format(i) for i in range(200)), good.format(200) + ",extra"]
+    (raw / "sales" / "o.csv").write_text("\n".join(rows) + "\n")
+    expected = "sales/o.csv: cannot be read as CSV (CSV parse error: Expected 8 columns, got 9: ORD-200,"
+    with pytest.raises(io.InputError, match=r"^sales/o\.csv: cannot be read as CSV"):
+        clean(raw)
+    run = subprocess.run(
+        [sys.executable, "-m", "impact", "clean", str(raw), "--out", str(tmp_path / "out"), "--engine", "dask",
+         "--workers", "1", "--blocksize", "2KiB"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1, run.stderr  # no worker traceback on the terminal
+    assert run.stderr.startswith("impact: error: " + expected)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_that_changes_between_the_passes_is_an_input_error(tmp_path):
+    src = tmp_path / "x.csv"
+    good = "ORD-{},2024-01-05T10:00:00+07:00,EVM-00000001,fashion,1,150000,15000,Selesai"
+    src.write_text("\n".join([HEADER, *(good.format(i) for i in range(3532))]) + "\n")
+    (part,) = io.plan_sales_parts([(str(src), "sales/x.csv")], blocksize=1 << 30)
+    kwargs = {"files": ["sales/x.csv"], "first_row": 2, "drop": np.array([], dtype=np.int64),
+              "accounts": pd.DataFrame({"reseller_id": pd.Series(dtype="string"),
+                                        "participant_id": pd.Series(dtype="string")}),
+              "secret": "s", "params": config.CleaningParams(), "out_path": None}  # fmt: skip
+    assert engine_dask.clean_part(part, rows=3532, **kwargs)["orders"] == 3532
+    with pytest.raises(io.InputError, match=r"^sales/x\.csv: the file changed while it was being cleaned"):
+        engine_dask.clean_part(part, rows=3531, **kwargs)
+
+
+def test_workers_that_keep_dying_are_a_cluster_error():
+    import dask
+    from distributed import KilledWorker
+
+    def dying(dsk, keys, **kwargs):
+        raise KilledWorker("clean_part-123", "tcp://127.0.0.1:1", allowed_failures=3)
+
+    with pytest.raises(
+        engine_dask.ClusterError, match=r"died 4 times running 'clean_part-123'.*--memory-limit"
+    ):
+        engine_dask._compute(dying, dask.delayed(len)([1, 2]))

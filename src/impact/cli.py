@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
+    from impact.engine_dask import ClusterError
     from impact.io import InputError
     from impact.privacy import SecretError
     from impact.reference import ReferenceDataError
@@ -124,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("impact: interrupted; previous outputs left as they were", file=sys.stderr)
         return 130
+    except ClusterError as e:
+        print(f"impact: error: {e}; previous outputs left as they were", file=sys.stderr)
+        return 1
 
 
 def _sample(args: argparse.Namespace) -> int:

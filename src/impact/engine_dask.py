@@ -47,6 +47,23 @@ DEFAULT_WORKERS = 2
 ORDERS_DIR, MONTHLY_DIR = "orders.parquet", "reseller_monthly.parquet"
 
 
+class ClusterError(Exception):
+    """The cluster could not finish the work (a worker kept dying, most often out of memory)."""
+
+
+def _compute(client, *collections):
+    """``dask.compute`` on ``client``, with a worker that keeps dying turned into :class:`ClusterError`."""
+    dask, _, distributed = _require_dask()
+    try:
+        return dask.compute(*collections, scheduler=client)
+    except distributed.KilledWorker as e:
+        raise ClusterError(
+            f"Dask workers died {getattr(e, 'allowed_failures', 0) + 1} times running {getattr(e, 'task', '?')!r}, "
+            "most often from running out of memory: give each worker more (--memory-limit) or make "
+            "partitions smaller (--blocksize for CSV, --part-rows for Parquet)"
+        ) from None
+
+
 def _require_dask():
     try:
         import dask
@@ -87,7 +104,27 @@ def connect(
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
+        client.register_plugin(_quiet_task_errors(distributed))
         yield client
+
+
+def _not_a_task_error(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Compute Failed")
+
+
+def _quiet_task_errors(distributed) -> object:
+    """A worker plugin: local workers share the user's terminal, and a task's error (an
+    :class:`impact.io.InputError` naming the file) reaches the client as the exception itself, so
+    the workers do not also log it with a traceback. Memory warnings and the rest still show.
+    """
+
+    class QuietTaskErrors(distributed.WorkerPlugin):
+        name = "impact-quiet-task-errors"
+
+        def setup(self, worker) -> None:
+            logging.getLogger("distributed.worker").addFilter(_not_a_task_error)
+
+    return QuietTaskErrors()
 
 
 # --- pass 1: which rows are superseded (shuffle of ids only) ------------------------------------------
@@ -140,6 +177,7 @@ def clean_part(
     *,
     files: list[str],
     first_row: int,
+    rows: int,
     drop: np.ndarray,
     accounts: pd.DataFrame,
     secret: str,
@@ -149,11 +187,17 @@ def clean_part(
     """Read, clean, link and pseudonymise one partition with the pandas path's functions.
 
     ``drop``: positions (within the partition) of rows superseded or without id (pass 1);
-    ``first_row``: the spreadsheet row number of the partition's first row. Writes the
+    ``first_row``: the spreadsheet row number of the partition's first row; ``rows``: how many
+    rows pass 1 read there (a file that changed in between is an :class:`InputError`). Writes the
     partition's ``orders`` to ``out_path`` (if given) and returns its monthly partial, ledger
     records, corrections and linkage counts.
     """
     raw = io.read_sales_part(part)
+    if len(raw) != rows:
+        raise io.InputError(
+            f"{part.name}: the file changed while it was being cleaned (rows from {first_row}: "
+            f"{rows:,} in the first pass, {len(raw):,} now); run again on a folder nobody is writing to"
+        )
     frame = sales.resolve_sales_columns(io.RawFile(part.name, raw))
     stacked = sales.tag_rows(frame, file_index=part.file_index, files=files, first_row=first_row)
     keep = np.ones(len(stacked), dtype=bool)
@@ -238,7 +282,7 @@ def clean_to(
             dropped = shuffled.map_partitions(superseded, meta=superseded(ids_meta))
             sizes = shuffled.map_partitions(block_sizes, meta=block_sizes(ids_meta))
             hashing = client.map(io.sha256, [url for url, _ in urls["sales"]], pure=False)
-            records, sizes = dask.compute(dropped, sizes, scheduler=client)
+            records, sizes = _compute(client, dropped, sizes)
             hashes = client.gather(hashing)
         else:
             records, sizes, hashes = superseded(ids_meta), block_sizes(ids_meta), []
@@ -252,8 +296,9 @@ def clean_to(
         # pass 2: clean every partition (workers write the orders parts), then the monthly table
         task = dask.delayed(clean_part, pure=True)
         results = [
-            task(p, files=names, first_row=int(first_rows[p.block]), drop=drop[p.block], accounts=accounts,
-                 secret=key, params=params, out_path=str(tmp_out / ORDERS_DIR / f"part.{p.block:05d}.parquet"))
+            task(p, files=names, first_row=int(first_rows[p.block]), rows=int(rows[p.block]),
+                 drop=drop[p.block], accounts=accounts, secret=key, params=params,
+                 out_path=str(tmp_out / ORDERS_DIR / f"part.{p.block:05d}.parquet"))
             for p in parts
         ]  # fmt: skip
         monthly_meta = pipeline.sales_tables(_empty_orders(), accounts, secret=key)[1]
@@ -270,9 +315,7 @@ def clean_to(
                 dask.delayed(_write_monthly)(d, str(tmp_out / MONTHLY_DIR / f"part.{i:05d}.parquet"))
                 for i, d in enumerate(combined.to_delayed())
             ]
-            summaries, monthly_rows = dask.compute(
-                [dask.delayed(_summary)(r) for r in results], writes, scheduler=client
-            )
+            summaries, monthly_rows = _compute(client, [dask.delayed(_summary)(r) for r in results], writes)
         else:  # no sales exports: empty tables with the contract's columns
             summaries, monthly_rows = [], []
             orders_meta = pipeline.sales_tables(_empty_orders(), accounts, secret=key)[0]
