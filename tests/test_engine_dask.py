@@ -311,3 +311,13 @@ def test_workers_that_keep_dying_are_a_cluster_error():
         engine_dask.ClusterError, match=r"died 4 times running 'clean_part-123'.*--memory-limit"
     ):
         engine_dask._compute(dying, dask.delayed(len)([1, 2]))
+
+
+def test_clean_to_connects_to_an_existing_scheduler(sample_dir, tmp_path, client):
+    address = client.scheduler.address
+    audit = clean_to(
+        sample_dir / "raw", tmp_path / "dask", engine="dask", scheduler=address, blocksize=30_000
+    )
+    assert audit["engine"]["workers"] == 2
+    clean_to(sample_dir / "raw", tmp_path / "pandas")
+    assert_same(load(tmp_path / "pandas"), load(tmp_path / "dask"))
