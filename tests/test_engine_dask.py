@@ -321,3 +321,16 @@ def test_clean_to_connects_to_an_existing_scheduler(sample_dir, tmp_path, client
     assert audit["engine"]["workers"] == 2
     clean_to(sample_dir / "raw", tmp_path / "pandas")
     assert_same(load(tmp_path / "pandas"), load(tmp_path / "dask"))
+
+
+def test_windows_1252_export_with_an_ascii_header_equals_pandas(sample_dir, tmp_path, client):
+    raw = tmp_path / "raw"
+    shutil.copytree(sample_dir / "raw" / "survey", raw / "survey")
+    shutil.copy(sample_dir / "raw" / "SYNTHETIC_SAMPLE.txt", raw / "SYNTHETIC_SAMPLE.txt")
+    (raw / "sales").mkdir()
+    row = "ORD-{},2024-01-05T10:00:00+07:00,EVM-00000001,{},1,150000,15000,Selesai"
+    rows = [HEADER, *(row.format(i, "fashion") for i in range(50)), row.format(50, "Café Kopi")]
+    (raw / "sales" / "o.csv").write_bytes(("\n".join(rows) + "\n").encode("cp1252"))
+    a, b, _ = _both(raw, tmp_path, client, blocksize=500)
+    assert_same(a, b)
+    assert "café kopi" in set(b.orders["category"].astype(str))
