@@ -257,17 +257,18 @@ def test_utf16_csv_part_reads_only_the_requested_raw_column(tmp_path):
     pd.testing.assert_frame_equal(got, pd.DataFrame({"amount": pd.Series(["500", "750"], dtype=STR)}))
 
 
-def test_utf16_le_csv_is_refused_by_whole_read_and_plan_alike(tmp_path):
-    # Excel's "Unicode text" (UTF-16 LE, BOM): the sales reader cannot read it; both say which file
+def test_utf16_le_csv_excel_unicode_text_is_read_whole(tmp_path):
+    # Excel's "Unicode text" (UTF-16 LE with BOM, tab-separated): its line end is two bytes
+    columns = ["order_id", "amount", "produk"]
+    rows = [["ORD-1", "500", "Café"], ["ORD-2", "Rp 1.500", "Kopi"]]
     path = tmp_path / "orders.csv"
-    path.write_bytes(_csv_bytes(["order_id", "amount"], [["ORD-1", "500"]], sep="\t", encoding="utf-16"))
-    assert path.read_bytes().startswith(b"\xff\xfe")
-    with pytest.raises(InputError) as whole:
-        read_sales_file(path, NAME)
-    with pytest.raises(InputError) as plan:
-        _parts(path)
-    assert str(whole.value).startswith(f"{NAME}: ")
-    assert str(plan.value) == str(whole.value)
+    bom = b"\xff\xfe"
+    path.write_bytes(bom + _csv_bytes(columns, rows, sep="\t", newline="\r\n", encoding="utf-16-le"))
+    whole = read_sales_file(path, NAME).frame
+    pd.testing.assert_frame_equal(whole, _text_frame(columns, rows))
+    (part,) = _parts(path, blocksize=8)
+    assert (part.encoding, part.sep) == ("utf-16", "\t")
+    pd.testing.assert_frame_equal(read_sales_part(part), whole)
 
 
 # --- Parquet ---------------------------------------------------------------------------------------------

@@ -285,7 +285,7 @@ def read_sales_file(path: Path, name: str) -> RawFile:
             raise InputError(f"{name}: not a readable Parquet file ({_first_line(e)})") from None
         return RawFile(name, _text_frame(table), {"format": "parquet"})
     with path.open("rb") as fh:
-        head = fh.readline(1 << 20)
+        head = _head(fh)
     encoding, sep, names = _sales_csv_header(head, name)
     if b"\n" not in head and path.stat().st_size == len(head):  # a header line alone, no line end
         return RawFile(name, _empty_text([n.strip() for n in names]), {"format": "csv", "delimiter": sep})
@@ -297,12 +297,22 @@ def _empty_text(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=pd.StringDtype("pyarrow")) for c in columns})
 
 
+def _head(fh) -> bytes:
+    """The first line of a file (up to 1 MiB); for UTF-16 (a byte-order mark), the first 1 MiB of
+    whole two-byte units, since its line end is two bytes."""
+    head = fh.readline(1 << 20)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head += fh.read(1 << 20)
+        head = head[: len(head) // 2 * 2]
+    return head
+
+
 def _sales_csv_header(head: bytes, name: str) -> tuple[str, str, list[str]]:
     """``(encoding, delimiter, column names)`` of a sales CSV from its first line."""
     if not head.strip():
         raise InputError(f"{name}: file is empty")
     text, encoding = _decode(head, name)
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = text.split("\n", 1)[0].rstrip("\r").lstrip("\ufeff")
     sep = sniff_delimiter(first)
     return encoding, sep, next(csv.reader([first], delimiter=sep))
 
@@ -479,7 +489,7 @@ def plan_sales_parts(
                                    notes={"format": "parquet"}))  # fmt: skip
         else:
             with fs.open(path, "rb") as fh:
-                head = fh.readline(1 << 20)
+                head = _head(fh)
             encoding, sep, names = _sales_csv_header(head, name)
             size = fs.size(path)
             # a line end is one byte only in these encodings; any other (UTF-16) is read whole
