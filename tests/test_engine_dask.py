@@ -334,3 +334,24 @@ def test_windows_1252_export_with_an_ascii_header_equals_pandas(sample_dir, tmp_
     a, b, _ = _both(raw, tmp_path, client, blocksize=500)
     assert_same(a, b)
     assert "café kopi" in set(b.orders["category"].astype(str))
+
+
+def test_partitioned_parquet_dataset_in_sub_folders_equals_pandas(sample_dir, tmp_path, client):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    raw = tmp_path / "raw"
+    shutil.copytree(sample_dir / "raw" / "survey", raw / "survey")
+    shutil.copy(sample_dir / "raw" / "SYNTHETIC_SAMPLE.txt", raw / "SYNTHETIC_SAMPLE.txt")
+    for i, src in enumerate(sorted((sample_dir / "raw" / "sales").glob("*.csv")), start=1):
+        table = pa.Table.from_pandas(io.read_sales_file(src, src.name).frame, preserve_index=False)
+        target = raw / "sales" / "year=2024" / f"export={i}"
+        target.mkdir(parents=True)
+        pq.write_table(table, target / "part-0.parquet", row_group_size=500)
+    (raw / "sales" / "year=2024" / "_SUCCESS").write_text("")
+    a, b, audit = _both(raw, tmp_path, client, part_rows=1_000)
+    assert_same(a, b)
+    assert [k for k in audit["files"] if k.startswith("sales/")] == [
+        "sales/year=2024/export=1/part-0.parquet", "sales/year=2024/export=2/part-0.parquet",
+    ]  # fmt: skip
+    assert audit["engine"]["partitions"] == 8  # row groups of 500 rows, at most 1,000 rows a partition

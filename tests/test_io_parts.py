@@ -460,6 +460,10 @@ def raw_dir(tmp_path) -> Path:
         "sales/orders_2023-12.PARQUET": b"PAR1",
         "sales/README.md": b"ignored",
         "sales/sub/orders_2024-01.csv": EDGE,
+        "sales/year=2023/month=12/part-0.parquet": b"PAR1",
+        "sales/year=2023/_SUCCESS": b"",
+        "sales/year=2023/month=12/.part-1.parquet.crc": b"",
+        "sales/_tmp/orders.csv": EDGE,
     }
     for rel, data in files.items():
         (raw / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -474,8 +478,11 @@ def test_raw_urls_of_a_folder_and_its_file_url_name_the_same_files(raw_dir):
     assert names == {
         "baseline": ["survey/baseline_sukabumi-2023.csv"],
         "followup": ["survey/followup_a.csv", "survey/followup_sukabumi-2023.xlsx"],
-        "sales": ["sales/orders 2023-11.csv", "sales/orders_2023-10.csv", "sales/orders_2023-12.PARQUET"],
-    }
+        # a partitioned dataset's files are found below sub-folders, in path order; hidden and
+        # underscore names (temporary files, _SUCCESS markers) are not exports
+        "sales": ["sales/orders 2023-11.csv", "sales/orders_2023-10.csv", "sales/orders_2023-12.PARQUET",
+                  "sales/sub/orders_2024-01.csv", "sales/year=2023/month=12/part-0.parquet"],
+    }  # fmt: skip
     assert {k: [n for _, n in v] for k, v in remote.items()} == names
     assert {k: [u for u, _ in v] for k, v in local.items()} == {
         k: [str(raw_dir / n) for n in v] for k, v in names.items()

@@ -73,14 +73,29 @@ def list_raw_files(raw_dir: Path) -> dict[str, list[Path]]:
             if p.is_file() and p.name.lower().startswith(prefix) and p.suffix.lower() in suffixes
         )
 
+    found = sales.rglob("*") if sales.is_dir() else []
+    members = {tuple(f.relative_to(sales).parts): f for f in found if f.is_file()}
     out = {
         "baseline": pick(survey, "baseline", SURVEY_SUFFIXES),
         "followup": pick(survey, "followup", SURVEY_SUFFIXES),
-        "sales": pick(sales, "", SALES_SUFFIXES),
+        "sales": [members[k] for k in sales_members(members)],
     }
     if not out["baseline"]:
         raise InputError(f"{survey}: no baseline*.csv or baseline*.xlsx file")
     return out
+
+
+def sales_members(paths) -> list[tuple[str, ...]]:
+    """The order exports among files under ``sales/`` (each given as its path parts below it), in
+    export order: sorted by path, so ``sales/2024/01/part-0.parquet`` (a partitioned dataset, e.g.
+    ``year=2024/month=01/``) sorts as its folders do. Names starting with ``.`` or ``_`` anywhere
+    in the path (temporary files, ``_SUCCESS``, ``_metadata``) and other suffixes are left out.
+    """
+    return sorted(
+        parts for parts in paths
+        if parts and Path(parts[-1]).suffix.lower() in SALES_SUFFIXES
+        and not any(part.startswith((".", "_")) for part in parts)
+    )  # fmt: skip
 
 
 # --- text files --------------------------------------------------------------------------------
@@ -430,8 +445,12 @@ def list_raw_urls(raw_dir: str | Path) -> dict[str, list[tuple[str, str]]]:
         return [(f"{prefix}/{folder}/{n}", f"{folder}/{n}") for n in names
                 if n.lower().startswith(start) and Path(n).suffix.lower() in suffixes]  # fmt: skip
 
+    sales_root = f"{root}/sales"
+    found = fs.find(sales_root) if fs.isdir(sales_root) else []
+    members = [tuple(f[len(sales_root) + 1 :].split("/")) for f in found]
     out = {"baseline": pick("survey", "baseline", SURVEY_SUFFIXES),
-           "followup": pick("survey", "followup", SURVEY_SUFFIXES), "sales": pick("sales", "", SALES_SUFFIXES)}  # fmt: skip
+           "followup": pick("survey", "followup", SURVEY_SUFFIXES),
+           "sales": [(f"{prefix}/sales/{'/'.join(m)}", "sales/" + "/".join(m)) for m in sales_members(members)]}  # fmt: skip
     if not out["baseline"]:
         raise InputError(f"{raw_dir}/survey: no baseline*.csv or baseline*.xlsx file")
     return out
