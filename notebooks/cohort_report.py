@@ -31,7 +31,7 @@ from IPython.display import Markdown, display
 from impact import disclosure, report, results
 from impact.pipeline import load
 
-data = load(processed_dir)
+data = load(processed_dir, orders=False)  # the report uses the monthly table, not each order
 params = results.validate_params(
     results.ReportParams(cohort=cohort, confederation=confederation, audience=audience,
                          recovery_threshold=recovery_threshold, partial_threshold=partial_threshold,

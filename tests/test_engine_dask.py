@@ -355,3 +355,14 @@ def test_partitioned_parquet_dataset_in_sub_folders_equals_pandas(sample_dir, tm
         "sales/year=2024/export=1/part-0.parquet", "sales/year=2024/export=2/part-0.parquet",
     ]  # fmt: skip
     assert audit["engine"]["partitions"] == 8  # row groups of 500 rows, at most 1,000 rows a partition
+
+
+def test_load_without_orders_keeps_their_columns_and_types(sample_dir, tmp_path, client):
+    clean_to(sample_dir / "raw", tmp_path / "pandas")
+    engine_dask.clean_to(sample_dir / "raw", tmp_path / "dask", client=client, blocksize=30_000)
+    for layout in ("pandas", "dask"):
+        full, light = load(tmp_path / layout), load(tmp_path / layout, orders=False)
+        assert len(light.orders) == 0
+        assert light.audit["tables"]["orders"] == len(full.orders) == 5641
+        pd.testing.assert_frame_equal(light.orders, full.orders.iloc[:0])
+        pd.testing.assert_frame_equal(light.reseller_monthly, full.reseller_monthly)

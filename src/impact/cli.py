@@ -211,7 +211,7 @@ def _indicators(args: argparse.Namespace) -> int:
     from impact import results, tables
     from impact.pipeline import load
 
-    data = load(args.processed_dir)
+    data = load(args.processed_dir, orders=False)  # indicators use the monthly table
     cohorts = sorted(data.participants["cohort"].dropna().unique())
     params = results.ReportParams(
         cohort=args.cohort or cohorts[0], confederation=args.confederation, audience=args.audience,
@@ -251,7 +251,7 @@ def _annex_builder(processed_dir: Path):
     from impact.pipeline import load
     from impact.results import annex_tables
 
-    data = load(processed_dir)
+    data = load(processed_dir, orders=False)  # the annex uses the monthly table
     return lambda cohort, audience: annex_tables(data, cohort, audience)
 
 

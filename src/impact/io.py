@@ -647,6 +647,16 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
+def empty_like_parquet(path: Path) -> pd.DataFrame:
+    """The columns and types of a Parquet table with no rows, reading at most its first row (so that
+    categoricals keep their categories), whatever the file's size."""
+    pf = pq.ParquetFile(path)
+    first = next(pf.iter_batches(batch_size=1), None)
+    if first is None:
+        return pf.read().to_pandas()
+    return pa.Table.from_batches([first], schema=pf.schema_arrow).to_pandas().iloc[:0]
+
+
 def write_json(obj: object, path: Path) -> None:
     Path(path).write_text(json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n")
 

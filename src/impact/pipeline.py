@@ -305,15 +305,19 @@ def write_processed(data: CleanData, out_dir: str | Path) -> Path:
     return out_dir
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(path: Path, *, rows: bool = True) -> pd.DataFrame:
     """One processed table: a Parquet file, or a directory of parts (the Dask engine) read as one
     table in part order, with categories made what one file would hold (the sorted values used).
+    ``rows=False``: no rows, only the columns and their types.
     """
+    files = sorted(path.glob("part.*.parquet")) if path.is_dir() else [path]
+    if not files:
+        raise io.InputError(f"{path}: no part.*.parquet files")
+    if not rows:
+        return io.empty_like_parquet(files[0])
     if not path.is_dir():
         return pd.read_parquet(path)
-    frames = [pd.read_parquet(p) for p in sorted(path.glob("part.*.parquet"))]
-    if not frames:
-        raise io.InputError(f"{path}: no part.*.parquet files")
+    frames = [pd.read_parquet(p) for p in files]
     # an empty part's categoricals read back with no categories: leave empty parts out of the union
     frames = [f for f in frames if len(f)] or frames[:1]
     df = pd.concat(frames, ignore_index=True)
@@ -326,8 +330,13 @@ def _read_table(path: Path) -> pd.DataFrame:
     return df
 
 
-def load(processed_dir: str | Path) -> CleanData:
-    """Read a processed folder written by :func:`write_processed` (or ``impact clean``)."""
+def load(processed_dir: str | Path, *, orders: bool = True) -> CleanData:
+    """Read a processed folder written by :func:`write_processed` or :func:`clean_to` (either engine).
+
+    ``orders=False`` leaves out the rows of the order-level table (tens of millions at platform
+    scale; indicators and reports use the monthly table): ``data.orders`` is then an empty table
+    with its columns and types, and ``data.audit["tables"]["orders"]`` still counts its rows.
+    """
     import json
 
     d = Path(processed_dir)
@@ -335,7 +344,7 @@ def load(processed_dir: str | Path) -> CleanData:
         raise io.InputError(
             f"{d}: not a processed folder (no participants.parquet); run `impact clean` first"
         )
-    tables = {name: _read_table(d / f"{name}.parquet") for name in TABLES}
+    tables = {name: _read_table(d / f"{name}.parquet", rows=orders or name != "orders") for name in TABLES}
     q = pd.read_csv(d / "quarantine.csv", dtype={"source_file": "string", "source_row": "Int64", "column": "string",
                                                   "value": "string", "reason": "string"}, keep_default_na=False,
                     na_values=[""])  # fmt: skip

@@ -391,7 +391,7 @@ def build(
     **kwargs,
 ) -> CohortResults:
     """Load (if given a folder), validate the parameters, and compute everything for one cohort."""
-    data = source if isinstance(source, CleanData) else load(source)
+    data = source if isinstance(source, CleanData) else load(source, orders=False)
     params = validate_params(params or ReportParams(**kwargs), data)
     wages, cpi = io.read_reference(Path(reference_dir) if reference_dir else None)
     p, fu, rm = _filter(data, params)
