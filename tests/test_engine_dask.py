@@ -281,8 +281,9 @@ def test_unreadable_partition_is_one_line_naming_the_file(sample_dir, tmp_path):
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert run.returncode == 2
-    assert run.stderr.count("\n") == 1, run.stderr  # no worker traceback on the terminal
-    assert run.stderr.startswith("impact: error: " + expected)
+    assert "Traceback" not in run.stderr  # the worker does not also print the error with a traceback
+    # (a busy machine may add Dask's own warnings, e.g. "Event loop was unresponsive")
+    assert run.stderr.splitlines()[-1].startswith("impact: error: " + expected), run.stderr
     assert not (tmp_path / "out").exists()
 
 

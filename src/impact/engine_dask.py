@@ -10,9 +10,9 @@ The sales exports are cut into partitions (CSV byte blocks, Parquet row groups; 
    pandas :func:`impact.sales.drop_superseded` keeps the current copy (last export wins).
    What comes back to the client is the ledger of dropped rows (8 bytes of position each)
    and the row count of every partition — which turns positions into spreadsheet row numbers.
-2. **Cleaning** (per partition, no shuffle of full rows). Each partition is read again, its
-   dropped rows removed, and the pandas steps run as they are: ``drop_superseded`` (now a
-   no-op that trims ids), :func:`impact.sales.clean_orders`, :func:`impact.pipeline.sales_tables`
+2. **Cleaning** (per partition, no shuffle of full rows). Each partition is read again, the
+   rows dropped in pass 1 removed and the order ids trimmed (what ``drop_superseded`` returns),
+   and the pandas steps run as they are: :func:`impact.sales.clean_orders`, :func:`impact.pipeline.sales_tables`
    (link, pseudonymise, monthly partial), the ``orders`` schema check; the worker writes its
    part of ``orders.parquet/``. The monthly partials are shuffled by ``reseller_key`` and
    summed (:func:`impact.sales.combine_monthly`) into ``reseller_monthly.parquet/``.
@@ -202,10 +202,10 @@ def clean_part(
     stacked = sales.tag_rows(frame, file_index=part.file_index, files=files, first_row=first_row)
     keep = np.ones(len(stacked), dtype=bool)
     keep[drop] = False
+    # what drop_superseded returns once pass 1 has found the rows it drops: the rest, ids trimmed
+    current = stacked.loc[keep]
+    current = current.assign(order_id=current["order_id"].str.strip())
     ledger = Ledger()
-    current = sales.drop_superseded(stacked[keep], ledger)  # ids now unique: trims them, records nothing
-    if ledger.quarantine or ledger.duplicates:  # pragma: no cover - would be a bug in pass 1
-        raise RuntimeError(f"{part.name}: rows left superseded after pass 1 (partition {part.block})")
     orders = sales.clean_orders(current, ledger, params=params)
     out_orders, monthly, counts = pipeline.sales_tables(orders, accounts, secret=secret)
     schema.validate("orders", out_orders)
