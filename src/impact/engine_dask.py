@@ -109,7 +109,12 @@ def connect(
 
 
 def _not_a_task_error(record: logging.LogRecord) -> bool:
-    return not str(record.msg).startswith("Compute Failed")
+    """False for a worker's log of a failed task, and of the tasks cancelled after it."""
+    text = str(record.msg)
+    return not (
+        text.startswith("Compute Failed")
+        or (text.startswith("Async instruction for") and "CancelledError" in record.getMessage())
+    )
 
 
 def _quiet_task_errors(distributed) -> object:
@@ -122,7 +127,8 @@ def _quiet_task_errors(distributed) -> object:
         name = "impact-quiet-task-errors"
 
         def setup(self, worker) -> None:
-            logging.getLogger("distributed.worker").addFilter(_not_a_task_error)
+            for name in ("distributed.worker", "distributed.worker.state_machine"):
+                logging.getLogger(name).addFilter(_not_a_task_error)
 
     return QuietTaskErrors()
 
