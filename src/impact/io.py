@@ -58,30 +58,39 @@ def list_raw_files(raw_dir: Path) -> dict[str, list[Path]]:
     :class:`InputError` if the folder or its ``survey/`` part is missing.
     """
     raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise InputError(f"{raw_dir}: raw folder not found")
-    survey, sales = raw_dir / "survey", raw_dir / "sales"
-    if not survey.is_dir():
-        raise InputError(f"{raw_dir}: no survey/ folder (expected survey/baseline*.csv|xlsx)")
 
-    def pick(folder: Path, prefix: str, suffixes: tuple[str, ...]) -> list[Path]:
-        if not folder.is_dir():
-            return []
-        return sorted(
-            p
-            for p in folder.iterdir()
-            if p.is_file() and p.name.lower().startswith(prefix) and p.suffix.lower() in suffixes
-        )
+    def files_below(folder: str, *, recursive: bool) -> list[tuple[str, ...]]:
+        base = raw_dir / folder
+        found = (base.rglob("*") if recursive else base.iterdir()) if base.is_dir() else []
+        return [f.relative_to(base).parts for f in found if f.is_file()]
 
-    found = sales.rglob("*") if sales.is_dir() else []
-    members = {tuple(f.relative_to(sales).parts): f for f in found if f.is_file()}
+    names = _layout(str(raw_dir), is_dir=lambda folder: (raw_dir / folder).is_dir(), files_below=files_below)
+    return {kind: [raw_dir / n for n in v] for kind, v in names.items()}
+
+
+def _layout(location: str, *, is_dir, files_below) -> dict[str, list[str]]:
+    """Which files of a raw folder are which export, as names relative to it, in export order.
+
+    Shared by local folders and URLs, which differ only in ``is_dir(folder)`` and
+    ``files_below(folder, recursive=…)`` (path parts of the files below ``folder``).
+    """
+    if not is_dir(""):
+        raise InputError(f"{location}: raw folder not found")
+    if not is_dir("survey"):
+        raise InputError(f"{location}: no survey/ folder (expected survey/baseline*.csv|xlsx)")
+    survey = sorted(parts[0] for parts in files_below("survey", recursive=False))
+
+    def forms(prefix: str) -> list[str]:
+        return [f"survey/{n}" for n in survey
+                if n.lower().startswith(prefix) and Path(n).suffix.lower() in SURVEY_SUFFIXES]  # fmt: skip
+
     out = {
-        "baseline": pick(survey, "baseline", SURVEY_SUFFIXES),
-        "followup": pick(survey, "followup", SURVEY_SUFFIXES),
-        "sales": [members[k] for k in sales_members(members)],
+        "baseline": forms("baseline"),
+        "followup": forms("followup"),
+        "sales": ["sales/" + "/".join(m) for m in sales_members(files_below("sales", recursive=True))],
     }
     if not out["baseline"]:
-        raise InputError(f"{survey}: no baseline*.csv or baseline*.xlsx file")
+        raise InputError(f"{location}/survey: no baseline*.csv or baseline*.xlsx file")
     return out
 
 
@@ -428,32 +437,21 @@ def list_raw_urls(raw_dir: str | Path) -> dict[str, list[tuple[str, str]]]:
     if not is_url(raw_dir):
         files = list_raw_files(Path(raw_dir))
         return {k: [(str(p), p.relative_to(raw_dir).as_posix()) for p in v] for k, v in files.items()}
-    fs, root = _fs(str(raw_dir))
-    root = root.rstrip("/")
     prefix = str(raw_dir).rstrip("/")
-    if not fs.isdir(root):
-        raise InputError(f"{raw_dir}: raw folder not found")
-    if not fs.isdir(f"{root}/survey"):
-        raise InputError(f"{raw_dir}: no survey/ folder (expected survey/baseline*.csv|xlsx)")
+    fs, root = _fs(prefix)
+    root = root.rstrip("/")
 
-    def pick(folder: str, start: str, suffixes: tuple[str, ...]) -> list[tuple[str, str]]:
-        if not fs.isdir(f"{root}/{folder}"):
+    def files_below(folder: str, *, recursive: bool) -> list[tuple[str, ...]]:
+        base = f"{root}/{folder}"
+        if not fs.isdir(base):
             return []
-        names = sorted(
-            p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(f"{root}/{folder}", detail=False) if fs.isfile(p)
-        )
-        return [(f"{prefix}/{folder}/{n}", f"{folder}/{n}") for n in names
-                if n.lower().startswith(start) and Path(n).suffix.lower() in suffixes]  # fmt: skip
+        return [
+            tuple(f[len(base) + 1 :].split("/")) for f in fs.find(base, maxdepth=None if recursive else 1)
+        ]
 
-    sales_root = f"{root}/sales"
-    found = fs.find(sales_root) if fs.isdir(sales_root) else []
-    members = [tuple(f[len(sales_root) + 1 :].split("/")) for f in found]
-    out = {"baseline": pick("survey", "baseline", SURVEY_SUFFIXES),
-           "followup": pick("survey", "followup", SURVEY_SUFFIXES),
-           "sales": [(f"{prefix}/sales/{'/'.join(m)}", "sales/" + "/".join(m)) for m in sales_members(members)]}  # fmt: skip
-    if not out["baseline"]:
-        raise InputError(f"{raw_dir}/survey: no baseline*.csv or baseline*.xlsx file")
-    return out
+    names = _layout(prefix, is_dir=lambda folder: fs.isdir(f"{root}/{folder}".rstrip("/")),
+                    files_below=files_below)  # fmt: skip
+    return {kind: [(f"{prefix}/{n}", n) for n in v] for kind, v in names.items()}
 
 
 def fetch_survey(raw_dir: str, files: dict[str, list[tuple[str, str]]], target: Path, marker: str) -> Path:
