@@ -122,13 +122,12 @@ class Ledger:
         for shipping a ledger between processes; :meth:`absorb` takes it back. Corrections are counts
         and travel separately (:attr:`corrections`).
         """
+        dtypes = empty_quarantine().dtypes
         dups = [
-            d.astype({"source_file": "string", "source_row": "Int64"}).assign(
-                column=pd.NA, value=pd.NA, reason=pd.NA, **{SCOPE: "duplicate"}
-            )
+            d.assign(column=pd.NA, value=pd.NA, reason=pd.NA, **{SCOPE: "duplicate"}).astype(dtypes)
             for d in self.duplicates
         ]
-        return concat_quarantine([*self.quarantine, *(d.astype(empty_quarantine().dtypes) for d in dups)])
+        return concat_quarantine([*self.quarantine, *dups])
 
     def absorb(self, records: pd.DataFrame, corrections: dict[tuple[str, str], int] | None = None) -> None:
         """Add what another ledger recorded (:meth:`records`, and its corrections)."""

@@ -307,7 +307,7 @@ def clean_to(
                  out_path=str(tmp_out / ORDERS_DIR / f"part.{p.block:05d}.parquet"))
             for p in parts
         ]  # fmt: skip
-        monthly_meta = pipeline.sales_tables(_empty_orders(), accounts, secret=key)[1]
+        orders_meta, monthly_meta, _ = pipeline.sales_tables(_empty_orders(), accounts, secret=key)
         if results:
             partials = dd.from_delayed(
                 [dask.delayed(operator.getitem)(r, "monthly") for r in results], meta=monthly_meta,
@@ -324,7 +324,6 @@ def clean_to(
             summaries, monthly_rows = _compute(client, [dask.delayed(_summary)(r) for r in results], writes)
         else:  # no sales exports: empty tables with the contract's columns
             summaries, monthly_rows = [], []
-            orders_meta = pipeline.sales_tables(_empty_orders(), accounts, secret=key)[0]
             io.write_parquet(orders_meta, tmp_out / ORDERS_DIR / "part.00000.parquet")
             io.write_parquet(monthly_meta, tmp_out / MONTHLY_DIR / "part.00000.parquet")
         for s in summaries:
