@@ -37,7 +37,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from impact import config, indicators, io, schema, tables, vocab
+from impact import config, io, vocab
+from impact.clean import schema
+from impact.measure import indicators, tables
 
 COHORT = "sukabumi-2023"
 FIRST_MONTH = "2023-09-01"  # the cohort's training month
@@ -154,9 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--accounts", type=int, default=700_000, help="participants with an account (default 700000)"
     )
-    parser.add_argument("--table-people", type=int, default=TABLE_PEOPLE,
-                        help=f"participants in the recovery_table step (default {TABLE_PEOPLE:,}; 0 = all — "
-                             "its bootstrap holds 2,000 × n values per cell, ~20 GB at 700,000)")  # fmt: skip
+    parser.add_argument(
+        "--table-people",
+        type=int,
+        default=TABLE_PEOPLE,
+        help=f"participants in the recovery_table step (default {TABLE_PEOPLE:,}; 0 = all — "
+        "its bootstrap holds 2,000 × n values per cell, ~20 GB at 700,000)",
+    )
     parser.add_argument(
         "--check", action="store_true", help="validate the synthetic tables against the contract"
     )
@@ -165,17 +171,28 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     participants, followups, reseller_monthly = make_data(args.accounts)
     wages, cpi = io.read_reference()
-    print(f"data: {len(participants):,} participants, {len(followups):,} follow-ups, "
-          f"{len(reseller_monthly):,} reseller-months, built in {time.perf_counter() - start:.1f} s "
-          f"(peak {peak_mb():.0f} MB)", flush=True)  # fmt: skip
+    print(
+        f"data: {len(participants):,} participants, {len(followups):,} follow-ups, "
+        f"{len(reseller_monthly):,} reseller-months, built in {time.perf_counter() - start:.1f} s "
+        f"(peak {peak_mb():.0f} MB)",
+        flush=True,
+    )
     if args.check:
-        for name, frame in [("participants", participants), ("followups", followups),
-                            ("reseller_monthly", reseller_monthly)]:  # fmt: skip
+        for name, frame in [
+            ("participants", participants),
+            ("followups", followups),
+            ("reseller_monthly", reseller_monthly),
+        ]:
             schema.validate(name, frame)
 
     t: dict[str, float] = {}
-    waves = timed("indicators.recovery_by_wave", lambda: indicators.recovery_by_wave(
-        participants, followups, reseller_monthly=reseller_monthly, min_wage=wages, cpi=cpi), t)  # fmt: skip
+    waves = timed(
+        "indicators.recovery_by_wave",
+        lambda: indicators.recovery_by_wave(
+            participants, followups, reseller_monthly=reseller_monthly, min_wage=wages, cpi=cpi
+        ),
+        t,
+    )
     months = timed(
         "indicators.participant_months",
         lambda: indicators.participant_months(participants, reseller_monthly),
@@ -190,8 +207,11 @@ def main(argv: list[str] | None = None) -> int:
         if people >= len(participants)
         else waves[waves["participant_id"].isin(participants["participant_id"].iloc[:people])]
     )
-    timed(f"tables.recovery_table ({people:,} people)",
-          lambda: tables.recovery_table(subset, wave="m12", by=["confederation", "gender"]), t)  # fmt: skip
+    timed(
+        f"tables.recovery_table ({people:,} people)",
+        lambda: tables.recovery_table(subset, wave="m12", by=["confederation", "gender"]),
+        t,
+    )
     print(f"total_seconds={sum(t.values()):.2f} peak_mb={peak_mb():.0f}")
     return 0
 

@@ -53,8 +53,8 @@ def ensure_data(fmt: str, orders: int, resellers: int, *, data_dir: Path = DATA_
     its manifest says it was written with the same resellers, orders and format.
     """
     from impact import config
-    from impact.sample import participant_reseller_ids, write_sample
-    from impact.sample_scale import scale_summary_path, write_scale_sales
+    from impact.synth.sample import participant_reseller_ids, write_sample
+    from impact.synth.scale import scale_summary_path, write_scale_sales
 
     out = data_dir / f"{fmt}-{orders}"
     sales = out / "raw" / "sales"
@@ -67,8 +67,14 @@ def ensure_data(fmt: str, orders: int, resellers: int, *, data_dir: Path = DATA_
     write_sample(out, seed=config.SEED)  # the small survey, with SYNTHETIC_SAMPLE.txt
     for stale in [*sales.iterdir(), out / "truth" / "orders.csv", out / "truth" / "reseller_monthly.csv"]:
         stale.unlink(missing_ok=True)
-    write_scale_sales(sales, resellers=resellers, orders=orders, fmt=fmt,
-                      participant_resellers=participant_reseller_ids(out), seed=config.SEED)  # fmt: skip
+    write_scale_sales(
+        sales,
+        resellers=resellers,
+        orders=orders,
+        fmt=fmt,
+        participant_resellers=participant_reseller_ids(out),
+        seed=config.SEED,
+    )
     return out / "raw"
 
 
@@ -183,8 +189,14 @@ def child_pandas(raw_dir: Path, out: Path) -> dict:
     data.reseller_monthly[
         ["reseller_key", "month", "orders_completed", "gross_idr", "commission_idr"]
     ].to_parquet(out)
-    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "rows": len(data.reseller_monthly),
-            "orders_clean": len(data.orders), "quarantine_entries": len(data.quarantine)}  # fmt: skip
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "peak_mb": peak,
+        "rows": len(data.reseller_monthly),
+        "orders_clean": len(data.orders),
+        "quarantine_entries": len(data.quarantine),
+    }
 
 
 def child_duckdb(sql_file: Path, out: Path) -> dict:
@@ -197,8 +209,13 @@ def child_duckdb(sql_file: Path, out: Path) -> dict:
     peak = _peak_mb()
     con.execute(f"COPY monthly TO {_sql_text(str(out))} (FORMAT parquet)")
     rows = con.execute("SELECT count(*) FROM monthly").fetchone()[0]
-    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "rows": rows, "threads": con.execute(
-        "SELECT current_setting('threads')").fetchone()[0]}  # fmt: skip
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "peak_mb": peak,
+        "rows": rows,
+        "threads": con.execute("SELECT current_setting('threads')").fetchone()[0],
+    }
 
 
 def run_child(args: list[str]) -> dict:
@@ -219,7 +236,8 @@ def compare(pandas_out: Path, duckdb_out: Path, raw_dir: Path) -> tuple[bool, st
     """Whether both monthly tables hold the same reseller × month rows with the same figures."""
     import pandas as pd
 
-    from impact.privacy import pseudonymise, resolve_secret
+    from impact.clean.pseudonymise import pseudonymise
+    from impact.io import resolve_secret
 
     p = pd.read_parquet(pandas_out)
     d = pd.read_parquet(duckdb_out)
@@ -236,8 +254,10 @@ def compare(pandas_out: Path, duckdb_out: Path, raw_dir: Path) -> tuple[bool, st
     matched = both[both["_merge"] == "both"]
     differ = sum(int((matched[f"{c}_pandas"] != matched[f"{c}_duckdb"]).sum()) for c in cols)
     ok = only.get("left_only", 0) == 0 and only.get("right_only", 0) == 0 and differ == 0
-    detail = (f"{len(p):,} pandas rows, {len(d):,} duckdb rows, {only.get('left_only', 0)} only in pandas, "
-              f"{only.get('right_only', 0)} only in duckdb, {differ} differing values")  # fmt: skip
+    detail = (
+        f"{len(p):,} pandas rows, {len(d):,} duckdb rows, {only.get('left_only', 0)} only in pandas, "
+        f"{only.get('right_only', 0)} only in duckdb, {differ} differing values"
+    )
     return ok, detail
 
 
@@ -276,20 +296,40 @@ def main(argv: list[str] | None = None) -> int:
         inputs = {"pandas": raw_dir, "duckdb": sql_file}
         for i in range(args.repeat):
             for engine in ENGINES:
-                r = run_child(["--child", engine, "--input", str(inputs[engine]), "--out", str(outs[engine]),
-                               "--orders", str(args.orders)])  # fmt: skip
+                r = run_child(
+                    [
+                        "--child",
+                        engine,
+                        "--input",
+                        str(inputs[engine]),
+                        "--out",
+                        str(outs[engine]),
+                        "--orders",
+                        str(args.orders),
+                    ]
+                )
                 runs[engine].append(r)
-                print(f"run {i + 1} {engine:>6}: {r['seconds']:7.2f} s workload, {r['process_seconds']:7.2f} s "
-                      f"process, {r['cpu_seconds']:7.2f} s CPU, peak {r['peak_mb']:7.0f} MB", flush=True)  # fmt: skip
+                print(
+                    f"run {i + 1} {engine:>6}: {r['seconds']:7.2f} s workload, {r['process_seconds']:7.2f} s "
+                    f"process, {r['cpu_seconds']:7.2f} s CPU, peak {r['peak_mb']:7.0f} MB",
+                    flush=True,
+                )
         ok, detail = compare(outs["pandas"], outs["duckdb"], raw_dir)
 
-    med = {e: {k: statistics.median(r[k] for r in runs[e]) for k in ("seconds", "process_seconds", "cpu_seconds", "peak_mb")}
-           for e in ENGINES}  # fmt: skip
+    med = {
+        e: {
+            k: statistics.median(r[k] for r in runs[e])
+            for k in ("seconds", "process_seconds", "cpu_seconds", "peak_mb")
+        }
+        for e in ENGINES
+    }
     ratio = med["pandas"]["seconds"] / med["duckdb"]["seconds"]
     process_ratio = med["pandas"]["process_seconds"] / med["duckdb"]["process_seconds"]
     memory_ratio = med["pandas"]["peak_mb"] / med["duckdb"]["peak_mb"]
-    print(f"\n{args.orders:,} orders from {args.format} ({len(sales_files)} files), {args.resellers:,} resellers; "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, medians of {args.repeat}")  # fmt: skip
+    print(
+        f"\n{args.orders:,} orders from {args.format} ({len(sales_files)} files), {args.resellers:,} resellers; "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, medians of {args.repeat}"
+    )
     print(f"{'engine':>8} {'workload s':>11} {'process s':>10} {'CPU s':>8} {'peak MB':>9}")
     for e in ENGINES:
         m = med[e]
@@ -300,8 +340,10 @@ def main(argv: list[str] | None = None) -> int:
         f"pandas/duckdb: time {ratio:.2f}x (whole process {process_ratio:.2f}x), peak memory {memory_ratio:.2f}x"
     )
     print(f"results match: {'yes' if ok else 'no'} ({detail})")
-    print(f"ratio_vs_duckdb={ratio:.2f} peak_mb={med['pandas']['peak_mb']:.0f} "
-          f"duckdb_peak_mb={med['duckdb']['peak_mb']:.0f}")  # fmt: skip
+    print(
+        f"ratio_vs_duckdb={ratio:.2f} peak_mb={med['pandas']['peak_mb']:.0f} "
+        f"duckdb_peak_mb={med['duckdb']['peak_mb']:.0f}"
+    )
     return 0 if ok else 1
 
 

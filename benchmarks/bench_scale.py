@@ -94,8 +94,22 @@ DASK_MESSAGES = {
     "pauses": re.compile(r"Pausing worker"),
     "unmanaged": re.compile(r"Unmanaged memory use is high"),
 }
-_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9,
-          "t": 10**12, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}  # fmt: skip
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "m": 10**6,
+    "mb": 10**6,
+    "g": 10**9,
+    "gb": 10**9,
+    "t": 10**12,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
 
 
 def parse_size(text: str) -> int:
@@ -144,20 +158,38 @@ def prepare_data(fmt: str, orders: int, resellers: int, data_dir: Path) -> tuple
     """The raw folder for one size (generated if missing); prints the time and size on disk."""
     began = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, __file__, "--generate", "--format", fmt, "--orders", str(orders),
-         "--resellers", str(resellers), "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            __file__,
+            "--generate",
+            "--format",
+            fmt,
+            "--orders",
+            str(orders),
+            "--resellers",
+            str(resellers),
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"generating {orders:,} orders ({fmt}) failed (exit {done.returncode})")
     info = json.loads(done.stdout.strip().splitlines()[-1])
     raw = Path(info["raw"])
     files, size = disk_usage(raw)
     _, sales_size = disk_usage(raw / "sales")
-    how = (f"generated in {info['seconds']:.1f} s ({time.perf_counter() - began:.1f} s with the child's start)"
-           if info["generated"] else "reused (already generated)")  # fmt: skip
-    print(f"data {raw}: {how}; {files} files, {size / MIB:,.0f} MB on disk (sales {sales_size / MIB:,.0f} MB)",
-          flush=True)  # fmt: skip
+    how = (
+        f"generated in {info['seconds']:.1f} s ({time.perf_counter() - began:.1f} s with the child's start)"
+        if info["generated"]
+        else "reused (already generated)"
+    )
+    print(
+        f"data {raw}: {how}; {files} files, {size / MIB:,.0f} MB on disk (sales {sales_size / MIB:,.0f} MB)",
+        flush=True,
+    )
     return raw, info["generated"]
 
 
@@ -229,8 +261,10 @@ class TreeMonitor(threading.Thread):
             if self.cap is not None and total > self.cap:
                 self.killed = f"tree RSS {total / MIB:,.0f} MB > cap {self.cap / MIB:,.0f} MB"
             elif available < self.min_available:
-                self.killed = (f"machine available memory {available / MIB:,.0f} MB < "
-                               f"{self.min_available / MIB:,.0f} MB (tree RSS {total / MIB:,.0f} MB)")  # fmt: skip
+                self.killed = (
+                    f"machine available memory {available / MIB:,.0f} MB < "
+                    f"{self.min_available / MIB:,.0f} MB (tree RSS {total / MIB:,.0f} MB)"
+                )
             if self.killed:
                 kill_tree(self.root.pid)
                 return
@@ -307,8 +341,12 @@ def run_clean(run: Run, raw: Path, args: argparse.Namespace) -> Run:
     out = tmp / "out"
     cmd = [str(impact), "clean", str(raw), "--out", str(out), "--engine", run.engine]
     if run.engine == "dask":
-        for flag, value in (("--workers", args.workers), ("--memory-limit", args.memory_limit),
-                            ("--blocksize", args.blocksize), ("--part-rows", args.part_rows)):  # fmt: skip
+        for flag, value in (
+            ("--workers", args.workers),
+            ("--memory-limit", args.memory_limit),
+            ("--blocksize", args.blocksize),
+            ("--part-rows", args.part_rows),
+        ):
             if value is not None:
                 cmd += [flag, str(value)]
     env = os.environ | {"DASK_TEMPORARY_DIRECTORY": str(tmp / "dask-scratch")}
@@ -375,22 +413,31 @@ def run_clean(run: Run, raw: Path, args: argparse.Namespace) -> Run:
 def describe(run: Run) -> str:
     """The progress line of one finished run."""
     c = run.counts
-    counts = (f"read {c['rows_read']:,} clean {c['rows_clean']:,} quarantined {c['rows_quarantined']:,} "
-              f"duplicate {c['rows_duplicate']:,}" if c else "no totals")  # fmt: skip
+    counts = (
+        f"read {c['rows_read']:,} clean {c['rows_clean']:,} quarantined {c['rows_quarantined']:,} "
+        f"duplicate {c['rows_duplicate']:,}"
+        if c
+        else "no totals"
+    )
     dask = ""
     if run.engine == "dask":
         msgs = ", ".join(f"{k} {v}" for k, v in run.messages.items())
         dask = f"; {run.partitions or '? partitions'}; largest worker {run.child_mb:,.0f} MB; dask messages: {msgs}"
-    left = (f"; {len(run.leftovers)} processes still running 5 s after exit, killed: {'; '.join(run.leftovers)}"
-            if run.leftovers else "")  # fmt: skip
+    left = (
+        f"; {len(run.leftovers)} processes still running 5 s after exit, killed: {'; '.join(run.leftovers)}"
+        if run.leftovers
+        else ""
+    )
     reason = f" ({run.reason})" if run.reason else ""
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     impact_s = "" if run.impact_s != run.impact_s else f" (impact says {run.impact_s:.1f} s)"  # nan: no line
     output = "" if run.output_mb != run.output_mb else f"; output {run.output_mb:,.1f} MB"
-    return (f"run {run.index} {run.size:,} {run.engine:>6}: {run.status}{reason}; wall {run.wall_s:.1f} s"
-            f"{impact_s}, CPU {run.cpu_s:.1f} s; tree peak {run.peak_mb:,.0f} MB, largest process "
-            f"{run.largest_mb:,.0f} MB (impact process {run.main_mb:,.0f} MB), {run.processes} processes seen; "
-            f"{counts}{output}{dask}{left}; load {load}")  # fmt: skip
+    return (
+        f"run {run.index} {run.size:,} {run.engine:>6}: {run.status}{reason}; wall {run.wall_s:.1f} s"
+        f"{impact_s}, CPU {run.cpu_s:.1f} s; tree peak {run.peak_mb:,.0f} MB, largest process "
+        f"{run.largest_mb:,.0f} MB (impact process {run.main_mb:,.0f} MB), {run.processes} processes seen; "
+        f"{counts}{output}{dask}{left}; load {load}"
+    )
 
 
 # --- summary ----------------------------------------------------------------------------------------------
@@ -413,16 +460,20 @@ def table_row(size: int, fmt: str, engine: str, runs: list[Run], skipped: str) -
     if skipped:
         result += f"; {skipped}"
     rows = f"{ok[0].counts['rows_read']:,}" if ok else "—"
-    return (f"| {size:,} | {fmt} | {engine} | {_median(use, 'wall_s'):.1f} | {_median(use, 'peak_mb'):,.0f} | "
-            f"{_median(use, 'largest_mb'):,.0f} | {rows} | {result} |")  # fmt: skip
+    return (
+        f"| {size:,} | {fmt} | {engine} | {_median(use, 'wall_s'):.1f} | {_median(use, 'peak_mb'):,.0f} | "
+        f"{_median(use, 'largest_mb'):,.0f} | {rows} | {result} |"
+    )
 
 
 def machine_line(run: Run) -> str:
     rows = run.counts.get("rows_read", "")
     status = run.status.replace(" ", "_")
-    return (f"size={run.size} engine={run.engine} wall_s={run.wall_s:.1f} peak_mb={run.peak_mb:.0f} "
-            f"status={status} format={run.fmt} run={run.index} largest_mb={run.largest_mb:.0f} "
-            f"rows_read={rows}")  # fmt: skip
+    return (
+        f"size={run.size} engine={run.engine} wall_s={run.wall_s:.1f} peak_mb={run.peak_mb:.0f} "
+        f"status={status} format={run.fmt} run={run.index} largest_mb={run.largest_mb:.0f} "
+        f"rows_read={rows}"
+    )
 
 
 def compare_audits(size: int, runs: list[Run]) -> bool | None:
@@ -441,8 +492,10 @@ def compare_audits(size: int, runs: list[Run]) -> bool | None:
             f"audits match at {size:,}: n/a ({'only ' + engines[0] + ' succeeded' if engines else 'no run succeeded'})"
         )
         return None
-    print(f"audits match at {size:,}: yes ({', '.join(engines)}; totals {json.dumps(ok[0].audit['totals'])}; "
-          f"tables {json.dumps(ok[0].audit['tables'])})")  # fmt: skip
+    print(
+        f"audits match at {size:,}: yes ({', '.join(engines)}; totals {json.dumps(ok[0].audit['totals'])}; "
+        f"tables {json.dumps(ok[0].audit['tables'])})"
+    )
     return True
 
 
@@ -454,10 +507,20 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__.split("\n\n")[0],
         epilog="See the module docstring (and benchmarks/README.md) for what is measured and how.",
     )
-    parser.add_argument("--orders", type=int, nargs="+", required=True,
-                        help="order rows, one or more sizes (e.g. 10000000 50000000), run in the order given")  # fmt: skip
-    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES),
-                        help="engines to run, alternating within a size (default: pandas dask)")  # fmt: skip
+    parser.add_argument(
+        "--orders",
+        type=int,
+        nargs="+",
+        required=True,
+        help="order rows, one or more sizes (e.g. 10000000 50000000), run in the order given",
+    )
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=ENGINES,
+        default=list(ENGINES),
+        help="engines to run, alternating within a size (default: pandas dask)",
+    )
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="input format")
     parser.add_argument("--resellers", type=int, default=700_000, help="reseller accounts (default 700000)")
     parser.add_argument(
@@ -473,18 +536,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--part-rows", type=int, help="dask: --part-rows, Parquet rows per partition (default 1000000)"
     )
-    parser.add_argument("--pandas-cap", type=parse_size, default=parse_size("21GiB"),
-                        help="kill a pandas run whose process tree RSS exceeds this (default 21GiB)")  # fmt: skip
-    parser.add_argument("--min-available", type=parse_size, default=parse_size("1.5GiB"),
-                        help="kill any run when the machine's available memory drops below this (default 1.5GiB)")  # fmt: skip
+    parser.add_argument(
+        "--pandas-cap",
+        type=parse_size,
+        default=parse_size("21GiB"),
+        help="kill a pandas run whose process tree RSS exceeds this (default 21GiB)",
+    )
+    parser.add_argument(
+        "--min-available",
+        type=parse_size,
+        default=parse_size("1.5GiB"),
+        help="kill any run when the machine's available memory drops below this (default 1.5GiB)",
+    )
     parser.add_argument(
         "--interval", type=float, default=0.1, help="memory sampling interval, s (default 0.1)"
     )
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
-                        help="where generated data (and the runs' temporary output) is kept (default benchmarks/data)")  # fmt: skip
-    parser.add_argument("--keep-data", action=argparse.BooleanOptionalAction, default=True,
-                        help="keep generated data for later runs (default); --no-keep-data deletes the data this "
-                             "invocation generated once its size is done (existing data is never deleted)")  # fmt: skip
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DATA_DIR,
+        help="where generated data (and the runs' temporary output) is kept (default benchmarks/data)",
+    )
+    parser.add_argument(
+        "--keep-data",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep generated data for later runs (default); --no-keep-data deletes the data this "
+        "invocation generated once its size is done (existing data is never deleted)",
+    )
     parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.data_dir = args.data_dir.resolve()
@@ -498,12 +577,25 @@ def main(argv: list[str] | None = None) -> int:
     versions = ", ".join(
         f"{p} {metadata.version(p)}" for p in ("impact", "pandas", "pyarrow", "dask", "distributed")
     )
-    print(f"{os.cpu_count()} cores, {vm.total / 2**30:.1f} GiB RAM ({vm.available / 2**30:.1f} GiB available), "
-          f"Python {platform.python_version()}, {versions}")  # fmt: skip
-    dask_flags = " ".join(f"{f} {v}" for f, v in (("--workers", args.workers), ("--memory-limit", args.memory_limit),
-                          ("--blocksize", args.blocksize), ("--part-rows", args.part_rows)) if v is not None)  # fmt: skip
-    print(f"pandas cap {human(args.pandas_cap)}; machine guard: available ≥ {human(args.min_available)}; "
-          f"dask flags: {dask_flags or '(impact defaults)'}; repeat {args.repeat}", flush=True)  # fmt: skip
+    print(
+        f"{os.cpu_count()} cores, {vm.total / 2**30:.1f} GiB RAM ({vm.available / 2**30:.1f} GiB available), "
+        f"Python {platform.python_version()}, {versions}"
+    )
+    dask_flags = " ".join(
+        f"{f} {v}"
+        for f, v in (
+            ("--workers", args.workers),
+            ("--memory-limit", args.memory_limit),
+            ("--blocksize", args.blocksize),
+            ("--part-rows", args.part_rows),
+        )
+        if v is not None
+    )
+    print(
+        f"pandas cap {human(args.pandas_cap)}; machine guard: available ≥ {human(args.min_available)}; "
+        f"dask flags: {dask_flags or '(impact defaults)'}; repeat {args.repeat}",
+        flush=True,
+    )
 
     runs: list[Run] = []
     skipped: dict[tuple[int, str], str] = {}
@@ -525,9 +617,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"deleted {raw.parent} (--no-keep-data)")
 
     own = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"\n{args.format} input, {args.resellers:,} resellers; medians of {args.repeat} "
-          f"({'successful runs' if args.repeat > 1 else 'one run'}); MB = 2**20 bytes; this script's own CPU "
-          f"(sampling every {args.interval} s) {own.ru_utime + own.ru_stime:.1f} s\n")  # fmt: skip
+    print(
+        f"\n{args.format} input, {args.resellers:,} resellers; medians of {args.repeat} "
+        f"({'successful runs' if args.repeat > 1 else 'one run'}); MB = 2**20 bytes; this script's own CPU "
+        f"(sampling every {args.interval} s) {own.ru_utime + own.ru_stime:.1f} s\n"
+    )
     print(
         "| orders | input format | engine | wall s | tree peak MB | largest process MB | rows read | result |"
     )

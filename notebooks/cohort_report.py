@@ -28,20 +28,26 @@ title = ""  # report title; empty for the default
 # %% tags=["remove"]
 from IPython.display import Markdown, display
 
-from impact import disclosure, report, results
-from impact.pipeline import load
+import impact
+from impact.publish import format as fmt
+from impact.report import provenance
 
-data = load(processed_dir, orders=False)  # the report uses the monthly table, not each order
-params = results.validate_params(
-    results.ReportParams(cohort=cohort, confederation=confederation, audience=audience,
-                         recovery_threshold=recovery_threshold, partial_threshold=partial_threshold,
-                         min_cell_size=min_cell_size, real_terms=real_terms, as_of=as_of),
-    data,
-)  # fmt: skip
-r = results.build(data, params)
+data = impact.load(processed_dir, orders=False)  # the report uses the monthly table, not each order
+params = impact.ReportParams(
+    cohort=cohort,
+    confederation=confederation,
+    audience=audience,
+    recovery_threshold=recovery_threshold,
+    partial_threshold=partial_threshold,
+    min_cell_size=min_cell_size,
+    real_terms=real_terms,
+    as_of=as_of,
+    title=title,
+)
+r = impact.build(data, params)
 
 # %%
-display(Markdown(results.heading(r, title)))
+display(Markdown(fmt.heading(r, title)))
 
 # %% [markdown]
 # ## Executive summary
@@ -49,17 +55,17 @@ display(Markdown(results.heading(r, title)))
 # intervals are wide: read them as ranges, not points.
 
 # %%
-display(Markdown(results.summary_markdown(r)))
+display(Markdown(fmt.summary_markdown(r)))
 
 # %% [markdown]
 # ## Cohort profile
 # Participants by confederation and gender, and their situation at registration.
 
 # %%
-results.present(r.profile())
+impact.present(r.profile())
 
 # %%
-results.present(r.baseline_profile())
+impact.present(r.baseline_profile())
 
 # %% [markdown]
 # ## Income trajectories
@@ -77,13 +83,13 @@ r.trajectory_figure(by="confederation")
 # *Ratio of sums* is the group's total income now divided by its total pre-layoff wages.
 
 # %%
-results.present(r.recovery(by=["gender"]))
+impact.present(r.recovery(by=["gender"]))
 
 # %%
-results.present(r.recovery(by=["confederation"]))
+impact.present(r.recovery(by=["confederation"]))
 
 # %%
-results.present(r.recovery(by=["confederation", "gender"]))
+impact.present(r.recovery(by=["confederation", "gender"]))
 
 # %% [markdown]
 # ### Logframe
@@ -110,7 +116,7 @@ r.comparisons()
 r.survival_figure()
 
 # %%
-shares, logrank_sentence = results.survival_summary(r)
+shares, logrank_sentence = fmt.survival_summary(r)
 display(shares, Markdown(logrank_sentence))
 
 # %% [markdown]
@@ -129,7 +135,7 @@ r.commission_figure()
 # Participants set their own income targets in training (converted to a month).
 
 # %%
-results.present(r.target_attainment())
+impact.present(r.target_attainment())
 
 # %% [markdown]
 # ## Attrition and data quality
@@ -137,10 +143,10 @@ results.present(r.target_attainment())
 # registration from those who did not (normalised difference above 0.25 is large).
 
 # %%
-results.present(r.response(by=["gender"]))
+impact.present(r.response(by=["gender"]))
 
 # %%
-results.balance_published(r)
+fmt.balance_published(r)
 
 # %%
 r.data_quality()
@@ -150,14 +156,9 @@ r.quarantine_summary()
 
 # %% [markdown]
 # ## Methods and definitions
-# - **Recovery ratio** = income last month ÷ last normal monthly wage before the layoff; missing
-#   when either is missing (never counted as "not recovered").
-# - **Recovered** = ratio at or above the threshold; **partially recovered** at or above the partial threshold.
-# - **Confidence intervals**: medians and ratio of sums by percentile bootstrap (2,000 resamples,
-#   fixed seed); shares by the Wilson method; time to recovery by Kaplan–Meier with Greenwood intervals.
-# - **Minimum wage**: regional UMK of the participant's district; **real terms**: the pre-layoff
-#   wage is brought to interview-month prices with the BPS consumer price index.
-# - Full definitions: `docs/indicators.md` in the project.
+
+# %%
+display(Markdown(fmt.methods_markdown(r)))
 
 # %%
 display(Markdown("\n".join(f"- {n}" for n in r.notes) or "No further notes."))
@@ -166,10 +167,10 @@ display(Markdown("\n".join(f"- {n}" for n in r.notes) or "No further notes."))
 # ## Suppression legend
 
 # %%
-disclosure.legend(min_cell_size, audience=audience)
+impact.legend(min_cell_size, audience=audience)
 
 # %% [markdown]
 # ## Reproducibility
 
 # %%
-display(Markdown(report.stamp_text(report.reproducibility_stamp(processed_dir, params.__dict__))))
+display(Markdown(provenance.stamp_text(provenance.reproducibility_stamp(processed_dir, params.as_dict()))))

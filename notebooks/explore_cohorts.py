@@ -30,18 +30,19 @@ import pandas as pd
 import plotly.express as px
 
 import impact
-from impact import disclosure, indicators, io, results, tables
+from impact.measure import indicators, tables
+from impact.publish import disclosure
 
 data = impact.load(processed_dir)
 data.participants.groupby(["cohort", "confederation"], observed=False).size().unstack()
 
 # %% [markdown]
 # ## Slice a cohort
-# `results.build` filters to a cohort (and confederation) and computes every indicator;
+# `impact.build` filters to a cohort (and confederation) and computes every indicator;
 # its frames are ordinary DataFrames to slice further.
 
 # %%
-r = results.build(data, cohort=cohort, confederation=confederation, audience="internal")
+r = impact.build(data, cohort=cohort, confederation=confederation, audience="internal")
 waves = r.waves if gender == "all" else r.waves[r.waves["gender"] == gender]
 waves.groupby("wave", observed=True)[["responded", "recovered", "partially_recovered"]].mean()
 
@@ -52,9 +53,14 @@ waves.groupby("wave", observed=True)[["responded", "recovered", "partially_recov
 # %%
 fig = px.box(
     waves.dropna(subset=["recovery_ratio"]).astype({"wave": str, "gender": str}),
-    x="wave", y="recovery_ratio", color="gender", points="all", hover_data=["participant_id", "confederation"],
-    title="Income now / pre-layoff wage", category_orders={"wave": r.wave_list},
-)  # fmt: skip
+    x="wave",
+    y="recovery_ratio",
+    color="gender",
+    points="all",
+    hover_data=["participant_id", "confederation"],
+    title="Income now / pre-layoff wage",
+    category_orders={"wave": r.wave_list},
+)
 fig.add_hline(y=1, line_dash="dot")
 fig
 
@@ -72,17 +78,20 @@ px.line(curve.astype({"gender": str}), x="months_since_training", y="share_activ
 # column arithmetic), then publish it with the same disclosure control as the report.
 
 # %%
-wages, cpi = io.read_reference()
 new = r.waves.assign(
     half_umk_from_reselling=(r.waves["income_reseller_idr"].astype("Float64") >= 0.5 * r.waves["min_wage_idr"].astype("Float64"))
 )
 rows = [
-    {"wave": w, **labels, "n": int(g["half_umk_from_reselling"].notna().sum()),
-     "share_half_umk": g["half_umk_from_reselling"].mean()}
+    {
+        "wave": w,
+        **labels,
+        "n": int(g["half_umk_from_reselling"].notna().sum()),
+        "share_half_umk": g["half_umk_from_reselling"].mean(),
+    }
     for w, gw in new[new["responded"]].groupby("wave", observed=True)
     for labels, g in tables.group_cells(gw, ["gender"])
-]  # fmt: skip
+]
 published = disclosure.apply_audience(
     pd.DataFrame(rows), audience="public", count="n", value_columns=["share_half_umk"], group_columns=["wave", "gender"]
 )
-results.present(published)
+impact.present(published)

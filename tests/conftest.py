@@ -20,6 +20,6 @@ def sample_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_clean():
     """The bundled sample, cleaned once per test session."""
-    from impact.pipeline import clean
+    from impact.clean import clean
 
     return clean(SAMPLE / "raw")

@@ -46,8 +46,15 @@ def test_clean_writes_contract_and_prints_audit(sample_dir, tmp_path, capsys):
     out = tmp_path / "processed"
     assert main(["clean", str(sample_dir / "raw"), "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["audit.json", "followups.parquet", "orders.parquet", "participants.parquet",
-                     "quarantine.csv", "reseller_monthly.parquet"]  # fmt: skip
+    assert names == [
+        "audit.json",
+        "followups.parquet",
+        "lineage",
+        "orders.parquet",
+        "participants.parquet",
+        "quarantine.csv",
+        "reseller_monthly.parquet",
+    ]
     text = capsys.readouterr().out
     assert "every row accounted for (read = clean + quarantined + duplicate): yes" in text
     audit = json.loads((out / "audit.json").read_text())
@@ -80,7 +87,7 @@ def test_missing_required_column_names_file_and_column(sample_dir, tmp_path, cap
 
 
 def test_secret_file_changes_every_pseudonym(sample_dir, tmp_path):
-    from impact.pipeline import clean
+    from impact.clean import clean
 
     secret = tmp_path / "secret.txt"
     secret.write_text("another-secret\n")
@@ -103,7 +110,7 @@ def test_sample_scale_mode_writes_sales_that_clean(tmp_path, capsys):
         == [".csv"] * 2
     )
     assert not (out / "truth" / "orders.csv").exists()  # the small sample's sales truth does not apply
-    from impact.pipeline import clean
+    from impact.clean import clean
 
     data = clean(out / "raw")
     audit = data.audit["files"]

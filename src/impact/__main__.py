@@ -2,4 +2,6 @@
 
 from impact.cli import main
 
+__all__: list[str] = []
+
 raise SystemExit(main())

@@ -1,13 +1,17 @@
-"""The ``impact`` command.
+"""The ``impact`` command: every subcommand's arguments and exit codes.
 
     impact sample --out data/sample                  # regenerate the bundled sample (deterministic)
     impact sample --resellers 700000 --orders 10000000 --out DIR [--format parquet|csv]
     impact check RAW_DIR                             # can every raw file be read? (no output written)
     impact clean RAW_DIR --out PROCESSED_DIR [--secret-file F]
     impact clean RAW_DIR --out PROCESSED_DIR --engine dask [--scheduler tcp://host:8786]
+    impact indicators PROCESSED_DIR [--cohort C] [--by gender]
+    impact report PROCESSED_DIR [--manifest runs.toml | --cohort C …]
+    impact audit-pii RAW_DIR OUTPUT_DIR [OUTPUT_DIR …]
 
-Errors in the input end with one line on stderr naming the file (and row/column
-where known) and exit code 2 — never a traceback.
+Exit codes: 0 done; 1 a report failed, personal data found, or the cluster gave up; 2 bad
+input or arguments (one line on stderr naming the file, row and column where they apply,
+never a traceback); 130 interrupted (previous outputs left as they were).
 """
 
 from __future__ import annotations
@@ -17,11 +21,29 @@ import sys
 import time
 from pathlib import Path
 
-from impact import __version__, config
-from impact.pii import add_audit_pii_parser, cli_audit_pii
-from impact.report import add_report_parser, cli_report
+from impact import config
+from impact._version import __version__
+from impact.errors import (
+    AccountingError,
+    ClusterError,
+    InputError,
+    ParameterError,
+    ReferenceDataError,
+    ReportError,
+    SecretError,
+)
 
+__all__ = ["EXIT_FAILED", "EXIT_INPUT", "format_audit", "main"]
+
+EXIT_FAILED = 1
 EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130
+GROUPINGS = {
+    "overall": (),
+    "confederation": ("confederation",),
+    "gender": ("gender",),
+    "confederation,gender": ("confederation", "gender"),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,19 +94,22 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help=f"file holding the pseudonymisation secret (else ${config.SECRET_ENV})",
     )
-    k.add_argument("--working-days", type=int, default=config.WORKING_DAYS_PER_MONTH,
-                   help="working days per month for daily targets (default: %(default)s)")  # fmt: skip
+    k.add_argument(
+        "--working-days",
+        type=int,
+        default=config.WORKING_DAYS_PER_MONTH,
+        help="working days per month for daily targets (default: %(default)s)",
+    )
+
     i = sub.add_parser("indicators", help="print a recovery table by group (disclosure-controlled)")
     i.add_argument("processed_dir", type=Path)
     i.add_argument("--cohort", help="cohort code (default: the first cohort in the data)")
     i.add_argument("--confederation", default="all", help="'all' or a confederation code")
     i.add_argument(
-        "--wave", choices=("m3", "m6", "m12"), help="follow-up wave (default: the latest with answers)"
+        "--wave", choices=tuple(_waves()), help="follow-up wave (default: the latest with answers)"
     )
-    i.add_argument(
-        "--by", default="overall", choices=("overall", "confederation", "gender", "confederation,gender")
-    )
-    i.add_argument("--audience", default="public", choices=("public", "internal"))
+    i.add_argument("--by", default="overall", choices=tuple(GROUPINGS))
+    i.add_argument("--audience", default="public", choices=config.AUDIENCES)
     i.add_argument("--min-cell-size", type=int, default=config.MIN_CELL_SIZE)
     i.add_argument(
         "--threshold", type=float, default=config.RECOVERY_THRESHOLD, help="recovery threshold (ratio)"
@@ -92,11 +117,58 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--real-terms", action="store_true", help="deflate the pre-layoff wage with the CPI")
     i.add_argument("--format", default="table", choices=("table", "csv", "json"))
     i.add_argument(
-        "--reference-dir", type=Path, help="folder with min_wage.csv and the CPI (default: data/reference)"
+        "--reference-dir", type=Path, help="folder with min_wage.csv and the CPI (default: the bundled files)"
     )
-    add_report_parser(sub)
-    add_audit_pii_parser(sub)
+
+    r = sub.add_parser(
+        "report",
+        help="run the report notebook: HTML, PDF, notebooks, Excel annexes and reports/index.html",
+        description="Execute the report notebook for one parameter set (--cohort …) or for every run of the "
+        "manifest, in parallel, and write reports/<cohort>/<slug>.html|.pdf|.ipynb and reports/index.html.",
+    )
+    r.add_argument(
+        "processed_dir",
+        nargs="?",
+        type=Path,
+        default=Path("data/sample/processed"),
+        help="processed folder written by `impact clean` (default: %(default)s)",
+    )
+    r.add_argument(
+        "--notebook", type=Path, help="report notebook, .ipynb or jupytext .py (default: the bundled one)"
+    )
+    r.add_argument(
+        "--manifest", type=Path, help="runs to make when --cohort is not given (default: the bundled one)"
+    )
+    r.add_argument("--cohort", help="make one report for this cohort (instead of the manifest)")
+    r.add_argument("--confederation", help="with --cohort: a confederation code or 'all' (default: all)")
+    r.add_argument("--audience", choices=config.AUDIENCES, help="with --cohort: audience (default: public)")
+    r.add_argument("--out", type=Path, default=Path("reports"), help="reports folder (default: %(default)s)")
+    r.add_argument("--jobs", type=int, help="reports run in parallel (default: number of cores)")
+    r.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no Chromium needed)")
+    r.add_argument("--no-excel", action="store_true", help="skip the Excel annexes")
+    r.add_argument("--kernel", default="python3", help="Jupyter kernel (default: %(default)s, this Python)")
+    r.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default: %(default)s)")
+
+    a = sub.add_parser(
+        "audit-pii",
+        help="scan outputs for names, phones and NIKs of the raw data (exit 1 if any is found)",
+        description="Scan every output (Parquet, CSV, XLSX, HTML, PDF, notebooks, …) for names, phone "
+        "numbers and NIKs that occur in the raw survey exports. Values found are shown masked.",
+    )
+    a.add_argument("raw_dir", type=Path, help="raw folder (survey/baseline*, survey/followup*)")
+    a.add_argument("output_dirs", type=Path, nargs="+", metavar="output_dir", help="folder(s) to scan")
+    a.add_argument(
+        "--allow-missing-tools",
+        action="store_true",
+        help="skip PDFs with a warning when pdftotext is not installed (default: error)",
+    )
     return p
+
+
+def _waves() -> list[str]:
+    from impact import vocab
+
+    return list(vocab.WAVES)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,37 +176,36 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
-    from impact.engine_dask import ClusterError
-    from impact.io import InputError
-    from impact.privacy import SecretError
-    from impact.reference import ReferenceDataError
-    from impact.results import ParameterError
-
+    commands = {
+        "sample": _sample,
+        "check": _check,
+        "clean": _clean,
+        "indicators": _indicators,
+        "report": _report,
+        "audit-pii": _audit_pii,
+    }
     try:
-        return {
-            "sample": _sample,
-            "check": _check,
-            "clean": _clean,
-            "indicators": _indicators,
-            "audit-pii": cli_audit_pii,
-            "report": lambda a: cli_report(a, annex_builder=_annex_builder),
-        }[args.command](args)
-    except (InputError, SecretError, ReferenceDataError, ParameterError) as e:
+        return commands[args.command](args)
+    except (InputError, SecretError, ReferenceDataError, ParameterError, ReportError) as e:
         print(f"impact: error: {e}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("impact: interrupted; previous outputs left as they were", file=sys.stderr)
-        return 130
-    except ClusterError as e:
+        return EXIT_INTERRUPTED
+    except (ClusterError, AccountingError) as e:
         print(f"impact: error: {e}; previous outputs left as they were", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
+
+
+# --- sample, check, clean ------------------------------------------------------------------------------
 
 
 def _sample(args: argparse.Namespace) -> int:
+    from impact.synth.sample import participant_reseller_ids, write_sample
+
     t0 = time.perf_counter()
     if args.resellers or args.orders:
-        from impact.sample import participant_reseller_ids, write_sample
-        from impact.sample_scale import write_scale_sales
+        from impact.synth.scale import write_scale_sales
 
         write_sample(args.out, seed=args.seed)  # the survey side, so participants link to accounts
         sales_dir = args.out / "raw" / "sales"
@@ -145,15 +216,19 @@ def _sample(args: argparse.Namespace) -> int:
         ]:
             stale.unlink(missing_ok=True)
         summary = write_scale_sales(
-            args.out / "raw" / "sales", resellers=args.resellers or 700_000, orders=args.orders or 10_000_000,
-            fmt=args.format, participant_resellers=participant_reseller_ids(args.out), seed=args.seed,
+            sales_dir,
+            resellers=args.resellers or 700_000,
+            orders=args.orders or 10_000_000,
+            fmt=args.format,
+            participant_resellers=participant_reseller_ids(args.out),
+            seed=args.seed,
             progress=lambda m: print(m, file=sys.stderr, flush=True),
-        )  # fmt: skip
-        print(f"wrote {summary['rows']:,} order rows in {len(summary['files'])} files to {args.out / 'raw' / 'sales'} "
-              f"in {time.perf_counter() - t0:.1f} s")  # fmt: skip
+        )
+        print(
+            f"wrote {summary['rows']:,} order rows in {len(summary['files'])} files to {sales_dir} "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
         return 0
-    from impact.sample import write_sample
-
     counts = write_sample(args.out, seed=args.seed)
     print(f"wrote sample to {args.out}/raw and {args.out}/truth in {time.perf_counter() - t0:.1f} s")
     for name, n in counts.items():
@@ -170,35 +245,32 @@ def _check(args: argparse.Namespace) -> int:
         for p in paths:
             name = p.relative_to(args.raw_dir).as_posix()
             rf = io.read_sales_file(p, name) if kind == "sales" else io.read_survey_file(p, name)
-            extra = ", ".join(
-                f"{k}={v}" for k, v in rf.notes.items() if k in ("delimiter", "encoding", "sheet", "format")
-            )
+            shown = ("delimiter", "encoding", "sheet", "format")
+            extra = ", ".join(f"{k}={v}" for k, v in rf.notes.items() if k in shown)
             print(f"  {kind:9} {name}: {len(rf.frame):,} rows, {rf.frame.shape[1]} columns ({extra})")
     return 0
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from impact.io import InputError
-    from impact.pipeline import clean, clean_to, write_processed
+    from impact.clean import clean_to
 
     t0 = time.perf_counter()
     params = config.CleaningParams(working_days_per_month=args.working_days)
-    if args.engine == "pandas":
-        if "://" in args.raw_dir:
-            raise InputError(
-                f"{args.raw_dir}: a URL needs --engine dask (the pandas engine reads local folders)"
-            )
-        data = clean(args.raw_dir, secret_file=args.secret_file, params=params)
-        write_processed(data, args.out)
-        audit = data.audit
-    else:
+    options = {}
+    if args.engine == "dask":
         from dask.utils import parse_bytes
 
-        audit = clean_to(
-            args.raw_dir, args.out, engine="dask", scheduler=args.scheduler, workers=args.workers,
-            memory_limit=args.memory_limit, secret_file=args.secret_file, params=params,
-            blocksize=parse_bytes(args.blocksize) if args.blocksize else None, part_rows=args.part_rows,
-        )  # fmt: skip
+        options = {
+            "scheduler": args.scheduler,
+            "workers": args.workers,
+            "memory_limit": args.memory_limit,
+            "blocksize": parse_bytes(args.blocksize) if args.blocksize else None,
+            "part_rows": args.part_rows,
+        }
+    audit = clean_to(
+        args.raw_dir, args.out, engine=args.engine, secret_file=args.secret_file, params=params, **options
+    )
+    if args.engine == "dask":
         print(
             f"engine: dask, {audit['engine']['partitions']} partitions on {audit['engine']['workers']} workers"
         )
@@ -207,68 +279,20 @@ def _clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def _indicators(args: argparse.Namespace) -> int:
-    from impact import results, tables
-    from impact.pipeline import load
-
-    data = load(args.processed_dir, orders=False)  # indicators use the monthly table
-    cohorts = sorted(data.participants["cohort"].dropna().unique())
-    params = results.ReportParams(
-        cohort=args.cohort or cohorts[0], confederation=args.confederation, audience=args.audience,
-        recovery_threshold=args.threshold, partial_threshold=min(config.PARTIAL_THRESHOLD, args.threshold),
-        min_cell_size=args.min_cell_size, real_terms=args.real_terms,
-    )  # fmt: skip
-    r = results.build(data, params, reference_dir=args.reference_dir)
-    by = list(tables.GROUPINGS[args.by])
-    pub = r.recovery(by=by, wave=args.wave)
-    wave = args.wave or r.latest_wave
-    if args.format == "csv":
-        from impact.privacy import neutralise_formulas
-
-        print(neutralise_formulas(pub.values).to_csv(index=False, lineterminator="\n"), end="")
-    elif args.format == "json":
-        import json
-
-        rows = pub.values.astype(object).where(pub.values.notna(), None).to_dict("records")
-        print(json.dumps({"cohort": params.cohort, "wave": wave, "audience": params.audience, "note": pub.note,
-                          "flags": pub.flags.to_dict("records"), "rows": rows}, indent=2, default=str))  # fmt: skip
-    else:
-        shown = pub.display()
-        print(f"{tables.cohort_label(params.cohort)} — recovery at {wave}, by {args.by} ({params.audience})")
-        if pub.note:
-            print(pub.note)
-        print(shown.to_string(index=False))
-        from impact.disclosure import legend
-
-        meaning = dict(zip(*(legend(params.min_cell_size)[c] for c in ("marker", "meaning")), strict=True))
-        for m in sorted({f.rstrip("!") for f in pub.flags.to_numpy().ravel() if f}):
-            print(f"  {m}: {meaning.get(m, '')}")
-    return 0
-
-
-def _annex_builder(processed_dir: Path):
-    """The Excel annex tables of a processed folder, loaded once: (cohort, audience) → (tables, notes)."""
-    from impact.pipeline import load
-    from impact.results import annex_tables
-
-    data = load(processed_dir, orders=False)  # the annex uses the monthly table
-    return lambda cohort, audience: annex_tables(data, cohort, audience)
-
-
 def format_audit(audit: dict) -> str:
     """A plain-text audit summary: one line per raw file, then totals and linkage."""
-    lines = [f"pseudonymisation secret: {audit['secret_source']}", "",
-             f"{'file':52} {'read':>8} {'clean':>8} {'quarant.':>8} {'dupl.':>6} {'cells':>6}"]  # fmt: skip
-    for name, f in audit["files"].items():
-        lines.append(f"{name:52} {f['rows_read']:>8,} {f['rows_clean']:>8,} {f['rows_quarantined']:>8,} "
-                     f"{f['rows_duplicate']:>6,} {f['cells_set_missing']:>6,}")  # fmt: skip
-    t = audit["totals"]
-    lines.append(f"{'total':52} {t['rows_read']:>8,} {t['rows_clean']:>8,} {t['rows_quarantined']:>8,} "
-                 f"{t['rows_duplicate']:>6,} {t['cells_set_missing']:>6,}")  # fmt: skip
-    ok = all(
-        f["rows_read"] == f["rows_clean"] + f["rows_quarantined"] + f["rows_duplicate"]
-        for f in audit["files"].values()
-    )
+    lines = [
+        f"pseudonymisation secret: {audit['secret_source']}",
+        "",
+        f"{'file':52} {'read':>8} {'clean':>8} {'quarant.':>8} {'dupl.':>6} {'cells':>6}",
+    ]
+    rows = [*audit["files"].items(), ("total", audit["totals"])]
+    for name, f in rows:
+        lines.append(
+            f"{name:52} {f['rows_read']:>8,} {f['rows_clean']:>8,} {f['rows_quarantined']:>8,} "
+            f"{f['rows_duplicate']:>6,} {f['cells_set_missing']:>6,}"
+        )
+    ok = all(f["reconciled"] for f in audit["files"].values())
     lines.append(f"every row accounted for (read = clean + quarantined + duplicate): {'yes' if ok else 'NO'}")
     lk = audit["linkage"]
     lines.append(
@@ -277,6 +301,157 @@ def format_audit(audit: dict) -> str:
         f"of {lk['orders_linked'] + lk['orders_not_in_survey']:,}"
     )
     return "\n".join(lines)
+
+
+# --- indicators ----------------------------------------------------------------------------------------
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    import json
+
+    from impact import io
+    from impact.measure.tables import cohort_label
+    from impact.publish import disclosure, results
+
+    data = io.load(args.processed_dir, orders=False)  # indicators use the monthly table
+    cohorts = sorted(data.participants["cohort"].dropna().unique())
+    if not cohorts:
+        raise InputError(f"{args.processed_dir}: no participants")
+    params = config.ReportParams(
+        cohort=args.cohort or cohorts[0],
+        confederation=args.confederation,
+        audience=args.audience,
+        recovery_threshold=args.threshold,
+        partial_threshold=min(config.PARTIAL_THRESHOLD, args.threshold),
+        min_cell_size=args.min_cell_size,
+        real_terms=args.real_terms,
+    )
+    r = results.build(data, params, reference_dir=args.reference_dir)
+    pub = r.recovery(by=list(GROUPINGS[args.by]), wave=args.wave)
+    wave = args.wave or r.latest_wave
+    if args.format == "csv":
+        print(io.neutralise_formulas(pub.values).to_csv(index=False, lineterminator="\n"), end="")
+    elif args.format == "json":
+        rows = pub.values.astype(object).where(pub.values.notna(), None).to_dict("records")
+        doc = {
+            "cohort": params.cohort,
+            "wave": wave,
+            "audience": params.audience,
+            "note": pub.note,
+            "flags": pub.flags.to_dict("records"),
+            "rows": rows,
+        }
+        print(json.dumps(doc, indent=2, default=str))
+    else:
+        print(f"{cohort_label(params.cohort)} — recovery at {wave}, by {args.by} ({params.audience})")
+        if pub.note:
+            print(pub.note)
+        print(pub.display().to_string(index=False))
+        legend = disclosure.legend(params.min_cell_size)
+        meaning = dict(zip(legend["marker"], legend["meaning"], strict=True))
+        for m in sorted({f.rstrip("!") for f in pub.flags.to_numpy().ravel() if f}):
+            print(f"  {m}: {meaning.get(m, '')}")
+    return 0
+
+
+# --- report -------------------------------------------------------------------------------------------
+
+
+def _report(args: argparse.Namespace) -> int:
+    """``impact report``: 0 when every report was made, 1 naming failures, 2 for bad arguments/input."""
+    from impact.report import manifest, run
+
+    if (args.confederation or args.audience) and not args.cohort:
+        raise ReportError("--confederation and --audience need --cohort (or use the manifest)")
+    if args.jobs is not None and args.jobs < 1:
+        raise ReportError(f"--jobs {args.jobs}: must be at least 1")
+    cohorts = manifest.discover_cohorts(args.processed_dir)
+    if args.cohort:
+        if args.cohort not in cohorts:
+            raise ReportError(
+                f"cohort {args.cohort!r} not in {args.processed_dir} (found: {', '.join(cohorts)})"
+            )
+        specs = [
+            config.ReportParams(
+                args.cohort,
+                confederation=args.confederation or manifest.ALL,
+                audience=args.audience or "public",
+            )
+        ]
+    else:
+        specs = manifest.load_manifest(args.manifest or manifest.bundled_manifest(), cohorts=cohorts)
+    summary = run.run_reports(
+        specs,
+        notebook=args.notebook or manifest.bundled_notebook(),
+        processed_dir=args.processed_dir,
+        reports_dir=args.out,
+        jobs=args.jobs,
+        pdf=not args.no_pdf,
+        progress=lambda m: print(m, flush=True),
+        annexes=None if args.no_excel else _annex_builder(args.processed_dir),
+        keep_existing=bool(args.cohort),
+        kernel_name=args.kernel,
+        timeout=args.timeout,
+    )
+    print(
+        f"{len(summary.ok)} of {len(specs)} report(s) made in {summary.seconds:.1f} s; "
+        f"{len(summary.annexes)} Excel annex(es); index: {summary.index}"
+    )
+    if summary.failed or summary.annex_errors:
+        print(f"{len(summary.failed)} report(s) FAILED:", file=sys.stderr)
+        for spec, message, partial in summary.failed:
+            print(f"  {spec.slug}: {message}", file=sys.stderr)
+            if partial:
+                print(f"    partial notebook: {partial}", file=sys.stderr)
+        for e in summary.annex_errors:
+            print(f"  Excel annex: {e}", file=sys.stderr)
+    return summary.exit_code
+
+
+def _annex_builder(processed_dir: Path):
+    """The Excel annex tables of a processed folder, loaded once: (cohort, audience) → (tables, notes)."""
+    from impact import io
+    from impact.publish.annex import annex_tables
+
+    data = io.load(processed_dir, orders=False)  # the annex uses the monthly table
+    return lambda cohort, audience: annex_tables(data, cohort, audience)
+
+
+# --- audit-pii ----------------------------------------------------------------------------------------
+
+
+def _audit_pii(args: argparse.Namespace) -> int:
+    """0 when no personal data is found, 1 when some is (listed, masked), 2 for an unreadable raw
+    folder, a raw folder without any personal data to look for, or a missing output folder."""
+    from impact.qa import pii as qa_pii
+
+    found = qa_pii.collect_pii(args.raw_dir)
+    if not len(found):
+        raise InputError(
+            f"{args.raw_dir}: no names, phones or NIKs found in the raw survey exports — nothing to look "
+            "for (is this the right raw folder?)"
+        )
+    result = qa_pii.scan(args.output_dirs, found, allow_missing_tools=args.allow_missing_tools)
+    what = f"{len(found.names)} names, {len(found.phones)} phones, {len(found.niks)} NIKs"
+    for f in result.findings:
+        if f.kind == "skipped":
+            print(f"impact audit-pii: warning: not scanned: {f.location}", file=sys.stderr)
+    note = ""
+    if result.unsupported:
+        types = sorted({p.suffix.lower() or "no extension" for p in result.unsupported})
+        note = f" ({len(result.unsupported)} other file(s) not scanned: {', '.join(types)})"
+    bad = [f for f in result.findings if f.kind != "skipped"]
+    if not bad:
+        print(f"scanned {len(result.scanned)} files for {what}: no personal data found{note}")
+        return 0
+    print(
+        f"scanned {len(result.scanned)} files for {what}: {len(bad)} finding(s) in {len(result.failed)} file(s){note}"
+    )
+    width = max(len(f.kind) for f in bad)
+    for f in bad:
+        print(f"  {f.kind:{width}}  {f.value_masked or '-':8}  {f.location}")
+    print("values are masked to their last characters; open each file at the location shown to remove them")
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

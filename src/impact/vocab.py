@@ -14,6 +14,32 @@ from datetime import date
 
 import pandas as pd
 
+__all__ = [
+    "BLANK_TOKENS",
+    "COHORTS",
+    "COHORT_DTYPE",
+    "CONFEDERATIONS",
+    "CONFEDERATION_ALIASES",
+    "CONFEDERATION_DTYPE",
+    "CONFEDERATION_KEYS",
+    "CONFEDERATION_OTHER",
+    "DONT_KNOW",
+    "DONT_KNOW_NUMBERS",
+    "GENDERS",
+    "GENDER_DTYPE",
+    "GENDER_KEYS",
+    "ORDER_STATUSES",
+    "STATUS_DTYPE",
+    "STATUS_KEYS",
+    "TARGET_PERIOD_DTYPE",
+    "WAVES",
+    "WAVE_DTYPE",
+    "YES_NO_KEYS",
+    "Cohort",
+    "alias_key",
+    "alias_table",
+]
+
 # --- confederations -------------------------------------------------------------------------
 
 #: canonical code -> display name

@@ -23,7 +23,7 @@ processed_dir = ""  # absolute path of the processed folder (unused here)
 cohort = "sukabumi-2023"  # cohort code
 confederation = "all"  # confederation code, or "all"
 audience = "public"  # "public" or "internal"
-fail = False  # True makes the next cell raise (tests the failure path)
+title = ""  # "fail" makes the next cell raise (tests the failure path)
 
 # %%
 # ruff: noqa: E402  (a notebook: the imports follow the parameters cell)
@@ -33,7 +33,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 # %%
-if fail:
+if title == "fail":
     raise RuntimeError(f"smoke failure requested for {cohort}/{confederation}")
 print("SMOKE-STDERR-MARKER: this line goes to stderr", file=sys.stderr)
 print(f"Report for {cohort}, {confederation}, {audience}.")

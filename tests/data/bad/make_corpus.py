@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from impact.sales import SALES_FIELDS
+from impact.clean.sales import SALES_FIELDS
 
 HERE = Path(__file__).resolve().parent
 MARKER = "Synthetic broken-input case for tests. Every person in it is fake.\n"

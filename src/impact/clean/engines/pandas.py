@@ -1,0 +1,84 @@
+"""The pandas engine: the whole raw folder cleaned in memory, in one process.
+
+Fast on one machine up to roughly 50 million order rows on 24 GB (see ``docs/scaling.md``);
+beyond that use the Dask engine, which runs the same core functions per partition.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from impact import config, io
+from impact.clean import sales, schema
+from impact.clean.audit import Ledger, lineage_counts
+from impact.clean.core import clean_survey, make_audit, sales_tables, sort_quarantine
+from impact.clean.link import match_report
+from impact.contract import CleanData
+
+__all__ = ["clean"]
+
+
+def clean(
+    raw_dir: str | Path,
+    *,
+    secret: str | None = None,
+    secret_file: str | Path | None = None,
+    params: config.CleaningParams | None = None,
+) -> CleanData:
+    """Clean a local raw folder in memory: tables, quarantine, lineage and the audit.
+
+    Raises :class:`~impact.errors.InputError` for unreadable files or missing required columns,
+    :class:`~impact.errors.SecretError` without a secret, and
+    :class:`~impact.errors.AccountingError` if any raw row is unaccounted for (a bug).
+    """
+    if io.is_url(raw_dir):
+        raise io.InputError(f"{raw_dir}: a URL needs --engine dask (the pandas engine reads local folders)")
+    raw_dir = Path(raw_dir)
+    params = params or config.CleaningParams()
+    files = io.list_raw_files(raw_dir)
+    key, key_source = io.resolve_secret(raw_dir, secret=secret, secret_file=secret_file)
+    ledger = Ledger()
+    sv = clean_survey(raw_dir, files, ledger, params=params, secret=key)
+
+    sales_files = [io.read_sales_file(p, p.relative_to(raw_dir).as_posix()) for p in files["sales"]]
+    read_s = {f.name: len(f.frame) for f in sales_files}
+    notes_s = {f.name: dict(f.notes) for f in sales_files}
+    stacked = sales.stack_exports(sales_files)
+    del sales_files
+    current = sales.drop_superseded(stacked, ledger)
+    del stacked
+    orders = sales.clean_orders(current, ledger, params=params)
+    del current
+    out_orders, monthly, counts, orders_lineage = sales_tables(orders, sv.base, secret=key)
+    del orders
+
+    tables = {
+        "participants": sv.participants,
+        "followups": sv.followups,
+        "orders": out_orders,
+        "reseller_monthly": monthly,
+    }
+    for name, table in tables.items():
+        schema.validate(name, table)
+    quarantine = sort_quarantine(ledger.quarantine_table())
+    rows_read = sv.rows_read | read_s
+    audit = make_audit(
+        raw_dir.name,
+        key_source,
+        params,
+        sv,
+        ledger,
+        rows_read=rows_read,
+        rows_clean=lineage_counts(orders_lineage),
+        notes=notes_s,
+        input_sha256={name: io.sha256(raw_dir / name) for name in rows_read},
+        tables={
+            "orders": len(out_orders),
+            "reseller_monthly": len(monthly),
+            "quarantine_entries": len(quarantine),
+        },
+        match=match_report(sv.base, [counts]),
+        engine={"name": "pandas"},
+    )
+    lineage = {**sv.lineage, "orders": orders_lineage}
+    return CleanData(**tables, quarantine=quarantine, audit=audit, lineage=lineage)

@@ -1,0 +1,96 @@
+"""Input and output: the only code that opens files.
+
+- :mod:`~impact.io.raw`: the raw folder's layout and exports, every cell read as text;
+- :mod:`~impact.io.parts`: sales exports in partitions, raw folders at URLs, file hashes;
+- :mod:`~impact.io.processed`: the processed folder (atomic writes, :func:`load`);
+- :mod:`~impact.io.reference`: minimum wages and CPI files (bundled, or a programme's own);
+- :mod:`~impact.io.secret`: the pseudonymisation secret;
+- :mod:`~impact.io.formulas`: spreadsheet-safe text.
+"""
+
+from __future__ import annotations
+
+from impact.errors import InputError
+from impact.io.formulas import FORMULA_START, neutralise_formulas
+from impact.io.parts import (
+    DEFAULT_BLOCKSIZE,
+    DEFAULT_PART_ROWS,
+    SalesPart,
+    fetch_survey,
+    is_url,
+    list_raw_urls,
+    plan_sales_parts,
+    read_sales_part,
+    sha256,
+)
+from impact.io.processed import (
+    LINEAGE_DIR,
+    atomic_dir,
+    empty_like_parquet,
+    load,
+    read_audit,
+    read_cohorts,
+    remove_stale_siblings,
+    write_csv_safe,
+    write_json,
+    write_parquet,
+    write_processed,
+)
+from impact.io.raw import (
+    INCOMPLETE,
+    SALES_SUFFIXES,
+    SOURCE_COLUMNS,
+    SURVEY_SUFFIXES,
+    RawFile,
+    list_raw_files,
+    read_csv_text,
+    read_sales_file,
+    read_survey_file,
+    read_xlsx_text,
+    sales_members,
+    sniff_delimiter,
+)
+from impact.io.reference import ReferenceFiles, bundled_reference_dir, read_reference
+from impact.io.secret import resolve_secret
+
+__all__ = [
+    "DEFAULT_BLOCKSIZE",
+    "DEFAULT_PART_ROWS",
+    "FORMULA_START",
+    "INCOMPLETE",
+    "LINEAGE_DIR",
+    "SALES_SUFFIXES",
+    "SOURCE_COLUMNS",
+    "SURVEY_SUFFIXES",
+    "InputError",
+    "RawFile",
+    "ReferenceFiles",
+    "SalesPart",
+    "atomic_dir",
+    "bundled_reference_dir",
+    "empty_like_parquet",
+    "fetch_survey",
+    "is_url",
+    "list_raw_files",
+    "list_raw_urls",
+    "load",
+    "neutralise_formulas",
+    "plan_sales_parts",
+    "read_audit",
+    "read_cohorts",
+    "read_csv_text",
+    "read_reference",
+    "read_sales_file",
+    "read_sales_part",
+    "read_survey_file",
+    "read_xlsx_text",
+    "remove_stale_siblings",
+    "resolve_secret",
+    "sales_members",
+    "sha256",
+    "sniff_delimiter",
+    "write_csv_safe",
+    "write_json",
+    "write_parquet",
+    "write_processed",
+]

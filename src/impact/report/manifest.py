@@ -1,0 +1,171 @@
+"""What to run: the manifest (``runs.toml``), its expansion into report parameters, and slugs."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from impact import io, vocab
+from impact.config import AUDIENCES, ReportParams
+from impact.errors import ParameterError, ReportError
+
+__all__ = [
+    "ALL",
+    "DEFAULT_RUN",
+    "EACH",
+    "bundled_manifest",
+    "bundled_notebook",
+    "discover_cohorts",
+    "expand_manifest",
+    "load_manifest",
+    "notebook_parameters",
+    "parse_slug",
+    "report_title",
+]
+
+ALL = "all"
+EACH = "each"
+DEFAULT_RUN = {"cohort": "*", "confederation": [ALL, EACH], "audience": list(AUDIENCES)}
+_RUN_KEYS = frozenset({"cohort", "confederation", "audience", "params"})
+#: set by a run itself (or by the command), never in a run's params
+_SPEC_KEYS = frozenset({"processed_dir", "cohort", "confederation", "audience"})
+_COHORT_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def bundled_notebook() -> Path:
+    """The report notebook shipped with the package (``notebooks/cohort_report.ipynb`` in the repository)."""
+    return Path(str(resources.files("impact.notebooks") / "cohort_report.ipynb"))
+
+
+def bundled_manifest() -> Path:
+    """The manifest shipped with the package (``notebooks/runs.toml`` in the repository)."""
+    return Path(str(resources.files("impact.notebooks") / "runs.toml"))
+
+
+def notebook_parameters(params: ReportParams, processed_dir: str | Path) -> dict[str, Any]:
+    """What papermill injects into the report notebook: ``processed_dir`` (absolute) and every
+    report parameter."""
+    return {"processed_dir": str(Path(processed_dir).resolve()), **params.as_dict()}
+
+
+def report_title(params: ReportParams) -> str:
+    """A human title, e.g. ``Sukabumi, September 2023 — KSPN (internal)``."""
+    cohort = vocab.COHORTS[params.cohort].name if params.cohort in vocab.COHORTS else params.cohort
+    conf = "all confederations" if params.confederation == ALL else vocab.CONFEDERATIONS[params.confederation]
+    return f"{cohort} — {conf} ({params.audience})"
+
+
+def parse_slug(slug: str) -> tuple[str, str, str] | None:
+    """``(cohort, confederation, audience)`` from a slug, or None if it is not one.
+
+    >>> parse_slug("sukabumi-2023_kspsi_rek_public")
+    ('sukabumi-2023', 'kspsi_rek', 'public')
+    """
+    cohort, _, rest = slug.partition("_")
+    confederation, _, audience = rest.rpartition("_")
+    if not _COHORT_RE.match(cohort) or audience not in AUDIENCES:
+        return None
+    if confederation != ALL and confederation not in vocab.CONFEDERATIONS:
+        return None
+    return cohort, confederation, audience
+
+
+def expand_manifest(
+    doc: dict[str, Any], *, cohorts: list[str], source: str = "manifest"
+) -> list[ReportParams]:
+    """The report specs a parsed manifest asks for (format: see the module docstring). Pure.
+
+    ``cohorts`` are the cohorts present in the processed data (what ``"*"`` means). Raises
+    :class:`ReportError` naming ``source`` for unknown keys, cohorts or codes, and for two
+    runs giving the same slug with different parameters. Identical duplicates are kept once.
+
+    >>> len(expand_manifest({}, cohorts=["sukabumi-2023", "bekasi-2024"]))
+    24
+    """
+    unknown = set(doc) - {"defaults", "runs"}
+    if unknown:
+        raise ReportError(f"{source}: unknown section(s) {sorted(unknown)}; expected [defaults] and [[runs]]")
+    defaults = doc.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise ReportError(f"{source}: [defaults] must be a table of parameters")
+    runs = doc.get("runs") or [DEFAULT_RUN]
+    if not isinstance(runs, list):
+        raise ReportError(f"{source}: 'runs' must be an array of tables ([[runs]])")
+    specs: dict[str, ReportParams] = {}
+    for i, run in enumerate(runs, start=1):
+        where = f"{source}: run {i}"
+        if not isinstance(run, dict) or not isinstance(run.get("params", {}), dict):
+            raise ReportError(
+                f"{where}: expected a table with cohort, confederation, audience and a params table"
+            )
+        bad = set(run) - _RUN_KEYS
+        if bad:
+            raise ReportError(f"{where}: unknown key(s) {sorted(bad)}; expected {sorted(_RUN_KEYS)}")
+        run_cohorts = _expand_values(run.get("cohort", "*"), star=cohorts, where=f"{where}: cohort")
+        missing = [c for c in run_cohorts if c not in cohorts]
+        if missing:
+            raise ReportError(
+                f"{where}: cohort(s) {missing} not in the processed data (found: {', '.join(cohorts) or 'none'})"
+            )
+        if not run_cohorts:
+            raise ReportError(f"{where}: no cohort to report on (processed data has none)")
+        confs = _expand_values(run.get("confederation", ALL), star=None, where=f"{where}: confederation")
+        confs = [code for c in confs for code in ([*vocab.CONFEDERATIONS] if c == EACH else [c])]
+        audiences = _expand_values(run.get("audience", "public"), star=None, where=f"{where}: audience")
+        params = {**defaults, **run.get("params", {})}
+        fixed = sorted(set(params) & _SPEC_KEYS)
+        if fixed:
+            raise ReportError(f"{where}: {fixed} are set by the run itself; remove them from params")
+        for cohort in run_cohorts:
+            for conf in confs:
+                for audience in audiences:
+                    try:
+                        spec = ReportParams.from_mapping(
+                            {**params, "cohort": cohort, "confederation": conf, "audience": audience},
+                            where=where,
+                        )
+                    except ParameterError as e:
+                        raise ReportError(str(e) if str(e).startswith(where) else f"{where}: {e}") from None
+                    if spec.slug in specs and specs[spec.slug] != spec:
+                        raise ReportError(
+                            f"{where}: report {spec.slug} is asked for twice with different parameters"
+                        )
+                    specs.setdefault(spec.slug, spec)
+    return list(specs.values())
+
+
+def _expand_values(value: object, *, star: list[str] | None, where: str) -> list[str]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ReportError(f"{where}: expected a string or a list of strings, got {value!r}")
+    out: list[str] = []
+    for v in values:
+        if v == "*" and star is not None:
+            out += star
+        else:
+            out.append(v)
+    return list(dict.fromkeys(out))
+
+
+def load_manifest(path: Path, *, cohorts: list[str]) -> list[ReportParams]:
+    """Read a ``runs.toml`` manifest and expand it (see :func:`expand_manifest`).
+
+    A missing file raises :class:`ReportError` (the CLI then falls back to the default expansion).
+    """
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReportError(f"{path}: manifest not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ReportError(f"{path}: not valid TOML ({e})") from None
+    return expand_manifest(doc, cohorts=cohorts, source=str(path))
+
+
+def discover_cohorts(processed_dir: str | Path) -> list[str]:
+    """The cohorts present in a processed folder, registered cohorts first (in their order)."""
+    found = set(io.read_cohorts(processed_dir))
+    return [c for c in vocab.COHORTS if c in found] + sorted(found - set(vocab.COHORTS))
