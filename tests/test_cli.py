@@ -52,8 +52,10 @@ def test_clean_writes_contract_and_prints_audit(sample_dir, tmp_path, capsys):
         "lineage",
         "orders.parquet",
         "participants.parquet",
+        "programme.json",
         "quarantine.csv",
         "reseller_monthly.parquet",
+        "review.csv",
     ]
     text = capsys.readouterr().out
     assert "every row accounted for (read = clean + quarantined + duplicate): yes" in text

@@ -28,6 +28,7 @@ LAYERS = {
     "config": 0,
     "vocab": 0,
     "contract": 0,
+    "programme": 0,
     "io": 1,
     "clean": 2,
     "measure": 3,

@@ -64,8 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--orders", type=int, help="scale mode: number of order rows (e.g. 10000000)")
     s.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="scale mode: file format")
 
-    c = sub.add_parser("check", help="read every raw file and report what was found (writes nothing)")
+    c = sub.add_parser(
+        "check", help="check everything `clean` needs: configuration, secret, every file (writes nothing)"
+    )
     c.add_argument("raw_dir", type=Path)
+    c.add_argument("--secret-file", type=Path, help="file holding the pseudonymisation secret")
+    c.add_argument("--programme", type=Path, help="programme configuration (default: RAW_DIR/programme.toml)")
 
     k = sub.add_parser("clean", help="clean a raw folder into the processed-data contract")
     k.add_argument("raw_dir", help="raw folder (with --engine dask also an fsspec URL, e.g. s3://bucket/raw)")
@@ -94,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help=f"file holding the pseudonymisation secret (else ${config.SECRET_ENV})",
     )
+    k.add_argument("--programme", type=Path, help="programme configuration (default: RAW_DIR/programme.toml)")
     k.add_argument(
         "--working-days",
         type=int,
@@ -237,17 +242,24 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from impact import io
+    """Everything ``clean`` needs (configuration, secret, every file, required columns); exit 2 with
+    the same one-line error wherever ``clean`` would fail."""
+    from impact.clean import check
 
-    files = io.list_raw_files(args.raw_dir)
-    print(f"raw folder {args.raw_dir}:")
-    for kind, paths in files.items():
-        for p in paths:
-            name = p.relative_to(args.raw_dir).as_posix()
-            rf = io.read_sales_file(p, name) if kind == "sales" else io.read_survey_file(p, name)
-            shown = ("delimiter", "encoding", "sheet", "format")
-            extra = ", ".join(f"{k}={v}" for k, v in rf.notes.items() if k in shown)
-            print(f"  {kind:9} {name}: {len(rf.frame):,} rows, {rf.frame.shape[1]} columns ({extra})")
+    found = check(args.raw_dir, secret_file=args.secret_file, programme=args.programme)
+    print(f"raw folder {args.raw_dir}: programme configuration: {found['programme']}")
+    for name, f in found["files"].items():
+        shown = ", ".join(f"{k}={f[k]}" for k in ("delimiter", "encoding", "sheet", "format") if k in f)
+        form = f" — {f['kobo']['layout']} export of form {f['kobo']['form']!r}" if "kobo" in f else ""
+        print(f"  {f['kind']:9} {name}: {f['rows']:,} rows ({shown}){form}")
+    for code, inferred in found["cohorts"].items():
+        state = f"not configured: {', '.join(inferred)} taken from the data" if inferred else "configured"
+        print(f"  cohort {code}: {state}")
+    if found["corrections"]:
+        print(f"  corrections log: {found['corrections']} correction(s)")
+    print(
+        f"ok: {found['participants']} participants, {found['followups']} follow-ups; `impact clean` can run"
+    )
     return 0
 
 
@@ -310,7 +322,6 @@ def _indicators(args: argparse.Namespace) -> int:
     import json
 
     from impact import io
-    from impact.measure.tables import cohort_label
     from impact.publish import disclosure, results
 
     data = io.load(args.processed_dir, orders=False)  # indicators use the monthly table
@@ -343,7 +354,9 @@ def _indicators(args: argparse.Namespace) -> int:
         }
         print(json.dumps(doc, indent=2, default=str))
     else:
-        print(f"{cohort_label(params.cohort)} — recovery at {wave}, by {args.by} ({params.audience})")
+        print(
+            f"{r.programme.cohort_name(params.cohort)} — recovery at {wave}, by {args.by} ({params.audience})"
+        )
         if pub.note:
             print(pub.note)
         print(pub.display().to_string(index=False))

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from impact.programme import Programme
+
 __all__ = [
     "FOLLOWUP_COLUMNS",
     "LINEAGE_COLUMNS",
@@ -18,10 +20,12 @@ __all__ = [
     "ORDER_COLUMNS",
     "PARTICIPANT_COLUMNS",
     "QUARANTINE_COLUMNS",
+    "REVIEW_COLUMNS",
     "TABLES",
     "CleanData",
     "empty_lineage",
     "empty_quarantine",
+    "empty_review",
 ]
 
 PARTICIPANT_COLUMNS = (
@@ -92,6 +96,15 @@ def empty_quarantine() -> pd.DataFrame:
     )
 
 
+#: one review entry: an answer matched tolerantly (``status`` matched) or not at all (unmapped)
+REVIEW_COLUMNS = ("field", "value", "status", "mapped_to", "how", "suggestions", "rows", "source_file")
+
+
+def empty_review() -> pd.DataFrame:
+    """An empty review table with its columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "rows" else "string") for c in REVIEW_COLUMNS})
+
+
 def empty_lineage() -> pd.DataFrame:
     """An empty lineage table (``source_file`` text, ``source_row`` int64)."""
     return pd.DataFrame({"source_file": pd.Series(dtype="string"), "source_row": pd.Series(dtype="int64")})
@@ -101,7 +114,8 @@ def empty_lineage() -> pd.DataFrame:
 class CleanData:
     """The processed-data contract in memory: four tables, the quarantine and the audit.
 
-    ``lineage`` (internal) maps each of :data:`LINEAGE_TABLES` to a frame aligned with it row for
+    ``programme`` is the configuration the data was cleaned with (``programme.json``); ``review``
+    lists answers matched tolerantly or not at all. ``lineage`` (internal) maps each of :data:`LINEAGE_TABLES` to a frame aligned with it row for
     row: the raw file and spreadsheet row each clean row came from. It is what the audit counts
     clean rows from. :func:`impact.load` leaves it empty unless asked (``lineage=True``).
     """
@@ -113,3 +127,7 @@ class CleanData:
     quarantine: pd.DataFrame
     audit: dict = field(default_factory=dict)
     lineage: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    #: the programme configuration, resolved (cohorts not configured are described from the data)
+    programme: Programme = field(default_factory=Programme)
+    #: answers matched tolerantly or not at all, for a person to review (``review.csv``)
+    review: pd.DataFrame | None = field(default=None, repr=False)

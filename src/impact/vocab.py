@@ -1,7 +1,7 @@
 """Canonical vocabularies, alias tables and the categorical dtypes built from them.
 
 Every fixed set of values in the suite (confederations, genders, waves, order
-statuses, cohorts) is defined here once. Alias tables map a *normalised key*
+statuses) is defined here once; cohorts are programme data (:mod:`impact.programme`). Alias tables map a *normalised key*
 (see :func:`alias_key`) to the canonical code, so spelling, case, spaces and
 punctuation variants from the field all land on one value.
 """
@@ -9,15 +9,11 @@ punctuation variants from the field all land on one value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
 __all__ = [
     "BLANK_TOKENS",
-    "COHORTS",
-    "COHORT_DTYPE",
     "CONFEDERATIONS",
     "CONFEDERATION_ALIASES",
     "CONFEDERATION_DTYPE",
@@ -32,10 +28,10 @@ __all__ = [
     "STATUS_DTYPE",
     "STATUS_KEYS",
     "TARGET_PERIOD_DTYPE",
+    "UNMAPPED",
     "WAVES",
     "WAVE_DTYPE",
     "YES_NO_KEYS",
-    "Cohort",
     "alias_key",
     "alias_table",
 ]
@@ -61,9 +57,14 @@ CONFEDERATION_ALIASES: dict[str, str] = {
     "KSPSI Rekonsilasi": "kspsi_rek",
     "KSPSI Rekonsialisi": "kspsi_rek",
     "KSPSI Rekonsiliasi (Andi Gani)": "kspsi_rek",
+    "KSPSI AGN": "kspsi_rek",
+    "Rekonsiliasi": "kspsi_rek",
+    "Konfederasi Serikat Pekerja Seluruh Indonesia Rekonsiliasi": "kspsi_rek",
     "kspsi_rek": "kspsi_rek",
+    "kspsi_rekonsiliasi": "kspsi_rek",
     # KSPSI CAITU
     "KSPSI CAITU": "kspsi_caitu",
+    "Confederation of All Indonesian Trade Unions": "kspsi_caitu",
     "KSPSI-CAITU": "kspsi_caitu",
     "KSPSI Caitu": "kspsi_caitu",
     "CAITU": "kspsi_caitu",
@@ -75,6 +76,7 @@ CONFEDERATION_ALIASES: dict[str, str] = {
     "K SBSI": "ksbsi",
     "SBSI": "ksbsi",
     "KSBSI 1992": "ksbsi",
+    "Konfederasi Serikat Buruh Sejahtera Indonesia": "ksbsi",
     # K-Sarbumusi
     "K-Sarbumusi": "sarbumusi",
     "K-SARBUMUSI": "sarbumusi",
@@ -83,16 +85,22 @@ CONFEDERATION_ALIASES: dict[str, str] = {
     "Saburmusi": "sarbumusi",
     "K-Sarbumusi NU": "sarbumusi",
     "Sarbumusi NU": "sarbumusi",
+    "Konfederasi Sarikat Buruh Muslimin Indonesia": "sarbumusi",
+    "Sarikat Buruh Muslimin Indonesia": "sarbumusi",
     # KSPN
     "KSPN": "kspn",
     "K-SPN": "kspn",
     "K.S.P.N": "kspn",
+    "Konfederasi Serikat Pekerja Nasional": "kspn",
 }
 
 #: answers to the confederation question meaning "other, see the text field"
 CONFEDERATION_OTHER = frozenset({"OTHER", "LAINNYA", "LAIN", "LAINLAIN"})
 
 # --- gender -------------------------------------------------------------------------------
+
+#: the confederation of a participant whose answer matched no confederation (kept, and counted)
+UNMAPPED = "unmapped"
 
 GENDERS: tuple[str, ...] = ("female", "male")
 
@@ -187,47 +195,12 @@ DONT_KNOW_NUMBERS: frozenset[str] = frozenset({"-99", "-98", "-88", "-999"})
 #: cell contents that mean "no answer" (compared on :func:`alias_key`; the empty string too)
 BLANK_TOKENS: frozenset[str] = frozenset({"", "NA", "NAN", "NULL", "NONE", "N/A"})
 
-# --- cohorts --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cohort:
-    """A training cohort: where and when it was trained, and its participant-code prefix."""
-
-    code: str
-    name: str
-    district: str
-    training_month: date
-    code_prefix: str
-    waves: tuple[str, ...]
-
-
-COHORTS: dict[str, Cohort] = {
-    "sukabumi-2023": Cohort(
-        code="sukabumi-2023",
-        name="Sukabumi, September 2023",
-        district="Kabupaten Sukabumi",
-        training_month=date(2023, 9, 1),
-        code_prefix="SKB23",
-        waves=("m3", "m6", "m12"),
-    ),
-    "bekasi-2024": Cohort(
-        code="bekasi-2024",
-        name="Bekasi, May 2024",
-        district="Kota Bekasi",
-        training_month=date(2024, 5, 1),
-        code_prefix="BKS24",
-        waves=("m3", "m6"),
-    ),
-}
-
 # --- dtypes ------------------------------------------------------------------------------
 
-CONFEDERATION_DTYPE = pd.CategoricalDtype(list(CONFEDERATIONS), ordered=False)
+CONFEDERATION_DTYPE = pd.CategoricalDtype([*CONFEDERATIONS, UNMAPPED], ordered=False)
 GENDER_DTYPE = pd.CategoricalDtype(list(GENDERS), ordered=False)
 WAVE_DTYPE = pd.CategoricalDtype(list(WAVES), ordered=True)
 STATUS_DTYPE = pd.CategoricalDtype(list(ORDER_STATUSES), ordered=False)
-COHORT_DTYPE = pd.CategoricalDtype(list(COHORTS), ordered=False)
 TARGET_PERIOD_DTYPE = pd.CategoricalDtype(["monthly", "weekly", "daily", "yearly"], ordered=False)
 
 _NON_ALNUM = re.compile(r"[^0-9A-Z]+")

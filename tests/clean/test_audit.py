@@ -332,7 +332,7 @@ def test_build_audit_adds_the_extra_notes_of_each_file() -> None:
 
 
 def test_build_audit_refuses_clean_rows_from_a_file_never_read() -> None:
-    with pytest.raises(AccountingError, match=r"clean rows come from file\(s\) never read: ghost\.csv"):
+    with pytest.raises(AccountingError, match=r"clean rows recorded for file\(s\) never read: ghost\.csv"):
         build_audit({"a.csv": 1}, Ledger(), {"a.csv": 1, "ghost.csv": 2})
 
 

@@ -246,8 +246,10 @@ def test_cli_clean_with_dask_engine(sample_dir, tmp_path, capsys):
         "lineage",
         "orders.parquet",
         "participants.parquet",
+        "programme.json",
         "quarantine.csv",
         "reseller_monthly.parquet",
+        "review.csv",
     ]
     assert (tmp_path / "out" / "orders.parquet").is_dir()
     assert (tmp_path / "out" / "lineage" / "orders.parquet").is_dir()

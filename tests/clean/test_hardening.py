@@ -40,8 +40,10 @@ OUTPUTS = (
     "lineage/participants.parquet",
     "orders.parquet",
     "participants.parquet",
+    "programme.json",
     "quarantine.csv",
     "reseller_monthly.parquet",
+    "review.csv",
 )
 
 

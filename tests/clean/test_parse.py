@@ -740,8 +740,57 @@ def test_confederation_other_text_and_whole_frame() -> None:
         [None, None, "'other' confederation not named", None, "unknown confederation", None],
         vocab.CONFEDERATION_DTYPE,
         index=s.index,
-    ).assign(corrected=[False, False, False, True, False, False])
+    ).assign(
+        corrected=[False, False, False, True, False, False],
+        how=pd.array(["alias", "alias", None, "fuzzy", None, None], dtype="string"),
+        suggestions=pd.array(
+            [None, None, None, None, "kspn 0.75; ksbsi 0.67; kspsi_rek 0.67", None], dtype="string"
+        ),
+    )
     pd.testing.assert_frame_equal(parse.normalise_confederation(s, other=other), want)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "how"),
+    [
+        ("Konfederasi Sarbumusi", "sarbumusi", "prefix"),
+        ("KSPSI Rekonsiliasi", "kspsi_rek", "alias"),
+        ("K-Saburmusi", "sarbumusi", "alias"),
+        ("KSPSI Rekonsilliasi", "kspsi_rek", "fuzzy"),
+        ("Sarbumsi", "sarbumusi", "fuzzy"),
+        ("K SBSI", "ksbsi", "alias"),
+        ("KSPSI-CAITU", "kspsi_caitu", "alias"),
+        ("Konfederasi KSPN", "kspn", "prefix"),
+        ("Konfederasi Serikat Pekerja Nasional", "kspn", "alias"),
+        ("Serikat Buruh Sejahtera Indonesia", "ksbsi", "prefix"),
+        ("Konfederasi S.B.S.I", "ksbsi", "prefix"),
+        ("Sarbumusi NU Kab. Sukabumi", "sarbumusi", "token"),
+    ],
+)
+def test_confederation_spellings_from_the_field_are_matched_and_say_how(text, code, how) -> None:
+    out = parse.normalise_confederation(pd.Series([text]))
+    assert out["value"].tolist() == [code]
+    assert out["how"].tolist() == [how]
+    assert out["corrected"].tolist() == [how not in ("alias", "programme")]
+
+
+@pytest.mark.parametrize("text", ["KSPSI", "SPSI", "Rekon", "serikat buruh"])
+def test_ambiguous_or_unknown_confederations_are_never_guessed(text) -> None:
+    out = parse.normalise_confederation(pd.Series([text]))
+    assert out["value"].isna().all()
+    assert out["reason"].tolist() == ["unknown confederation"]
+    assert out["suggestions"].notna().all()
+
+
+def test_kspsi_alone_suggests_both_kspsi_confederations() -> None:
+    suggested = parse.normalise_confederation(pd.Series(["KSPSI"]))["suggestions"].iloc[0]
+    assert "kspsi_rek" in suggested
+    assert "kspsi_caitu" in suggested
+
+
+def test_programme_aliases_are_used_and_reported() -> None:
+    out = parse.normalise_confederation(pd.Series(["Serikat Kita"]), aliases={"Serikat Kita": "kspn"})
+    assert out[["value", "how"]].astype(str).values.tolist() == [["kspn", "programme"]]
 
 
 def test_confederation_other_must_share_the_index() -> None:

@@ -15,7 +15,10 @@ from impact.clean import survey
 from impact.clean.audit import Ledger, build_audit, lineage_counts
 from impact.errors import InputError
 from impact.io import INCOMPLETE
+from impact.programme import Programme
+from impact.synth.truth import SAMPLE_PROGRAMME
 
+PROGRAMME = SAMPLE_PROGRAMME
 PARAMS = config.CleaningParams()
 BASE_FILE = "survey/baseline_sukabumi-2023.csv"
 FU_FILE = "survey/followup_sukabumi-2023.csv"
@@ -361,37 +364,71 @@ def test_without_duplicates_nothing_is_recorded_and_the_frame_is_unchanged() -> 
 
 
 def test_typed_cohort_variants_are_unified() -> None:
-    cohort, filled = survey.normalise_cohort(
-        pd.Series(["Sukabumi 2023", " BEKASI-2024 ", "sukabumi_2023", "SUKABUMI2023"]),
-        pd.Series(["SKB23-001", "BKS24-001", "SKB23-002", "SKB23-003"]),
+    cohort, source = survey.normalise_cohort(
+        pd.Series(["Sukabumi 2023", " BEKASI-2024 ", "sukabumi_2023", "SUKABUMI2023", "Bekasi, May 2024"]),
+        pd.Series(["SKB23-001", "BKS24-001", "SKB23-002", "SKB23-003", "BKS24-002"]),
+        programme=PROGRAMME,
     )
 
-    assert cohort.tolist() == ["sukabumi-2023", "bekasi-2024", "sukabumi-2023", "sukabumi-2023"]
+    assert cohort.tolist() == [
+        "sukabumi-2023",
+        "bekasi-2024",
+        "sukabumi-2023",
+        "sukabumi-2023",
+        "bekasi-2024",
+    ]
     assert cohort.dtype == "string"
-    assert filled.tolist() == [False, False, False, False]
+    assert source.tolist() == ["field"] * 5
 
 
 def test_a_blank_cohort_comes_from_the_code_prefix() -> None:
-    cohort, filled = survey.normalise_cohort(
-        pd.Series(["", None, "  "]), pd.Series(["BKS24-002", "SKB23-003", "SKB23-004"])
+    cohort, source = survey.normalise_cohort(
+        pd.Series(["", None, "  "]), pd.Series(["BKS24-002", "SKB23-003", "SKB23-004"]), programme=PROGRAMME
     )
 
     assert cohort.tolist() == ["bekasi-2024", "sukabumi-2023", "sukabumi-2023"]
-    assert filled.tolist() == [True, True, True]
+    assert source.tolist() == ["code_prefix"] * 3
 
 
 def test_an_unknown_cohort_keeps_its_slug() -> None:
-    cohort, filled = survey.normalise_cohort(pd.Series(["Jakarta Timur 2030"]), pd.Series(["SKB23-001"]))
+    cohort, source = survey.normalise_cohort(
+        pd.Series(["Jakarta Timur 2030"]), pd.Series(["SKB23-001"]), programme=PROGRAMME
+    )
 
     assert cohort.tolist() == ["jakarta-timur-2030"]
-    assert filled.tolist() == [False]
+    assert source.tolist() == ["field"]
 
 
-def test_a_blank_cohort_with_an_unknown_code_prefix_stays_missing() -> None:
-    cohort, filled = survey.normalise_cohort(pd.Series([""]), pd.Series(["XYZ99-001"]))
+def test_a_blank_cohort_with_an_unknown_code_prefix_becomes_a_cohort_of_its_own() -> None:
+    """Nobody is lost for want of a cohort: the prefix names a cohort to describe from the data."""
+    cohort, source = survey.normalise_cohort(pd.Series([""]), pd.Series(["XYZ99-001"]), programme=PROGRAMME)
 
-    assert cohort.isna().tolist() == [True]
-    assert filled.tolist() == [False]
+    assert cohort.tolist() == ["xyz99"]
+    assert source.tolist() == ["unknown_prefix"]
+
+
+def test_cohorts_come_from_the_programme_not_from_code() -> None:
+    """A programme that names its cohorts differently: the same answers map to its codes."""
+    other = Programme.from_dict(
+        {
+            "cohorts": [
+                {
+                    "code": "karawang-2025",
+                    "name": "Karawang 2025",
+                    "training_month": "2025-02",
+                    "code_prefix": "KRW25",
+                }
+            ]
+        },
+        source="test",
+    )
+    cohort, source = survey.normalise_cohort(
+        pd.Series(["karawang 2025", "", ""]),
+        pd.Series(["KRW25-001", "KRW25-002", "SKB23-001"]),
+        programme=other,
+    )
+    assert cohort.tolist() == ["karawang-2025", "karawang-2025", "skb23"]
+    assert source.tolist() == ["field", "code_prefix", "unknown_prefix"]
 
 
 # --- monthly_target -------------------------------------------------------------------------------
@@ -500,7 +537,8 @@ def good(**changes: str) -> list[str]:
 
 def clean_baseline(rows: list[list[str]]) -> tuple[pd.DataFrame, Ledger]:
     ledger = Ledger()
-    return survey.clean_baseline(baseline_rows(BASE_HEADER, rows), ledger, params=PARAMS), ledger
+    out = survey.clean_baseline(baseline_rows(BASE_HEADER, rows), ledger, params=PARAMS, programme=PROGRAMME)
+    return out, ledger
 
 
 def test_a_good_baseline_row_becomes_one_clean_participant_row() -> None:
@@ -522,6 +560,7 @@ def test_a_good_baseline_row_becomes_one_clean_participant_row() -> None:
             "reseller_id": pd.array(["EVM-00000123"], dtype="string"),
             "sessions_attended": pd.array([3], dtype="Int64"),
             "phone_e164": pd.array(["+6281234567890"], dtype="string"),
+            "registered_on": out["registered_on"],
             "source_file": [BASE_FILE],
             "source_row": [2],
         }
@@ -547,15 +586,45 @@ def test_an_invalid_participant_code_is_set_aside_with_the_parser_reason() -> No
     ]
 
 
-def test_an_unknown_confederation_row_is_set_aside_whole() -> None:
+def test_an_unknown_confederation_keeps_the_participant_as_unmapped_and_lists_it_for_review() -> None:
     out, ledger = clean_baseline(
         [good(), good(participant_code="SKB23-008", union__confederation="Serikat X")]
     )
 
-    assert out["participant_code"].tolist() == ["SKB23-007"]
+    assert out["participant_code"].tolist() == ["SKB23-007", "SKB23-008"]
+    assert out["confederation"].astype(str).tolist() == ["kspn", "unmapped"]
     [(row, column, value, reason, scope)] = entries(ledger)
-    assert (row, column, value, scope) == (3, "union/confederation", "Serikat X", "row")
-    assert reason.startswith("unknown confederation (no alias matches): ")
+    assert (row, column, value, scope) == (3, "union/confederation", "Serikat X", "cell")
+    assert reason.startswith("confederation kept as 'unmapped': unknown confederation")
+    assert ledger.corrections[(BASE_FILE, "confederation_unmapped")] == 1
+    review = ledger.review_table()
+    assert review[["field", "value", "status", "rows"]].astype(str).values.tolist() == [
+        ["union/confederation", "Serikat X", "unmapped", "1"]
+    ]
+    assert review["suggestions"].notna().all()
+
+
+def test_a_tolerant_confederation_match_is_counted_and_listed_for_review() -> None:
+    out, ledger = clean_baseline([good(union__confederation="Konfederasi Sarbumusi")])
+
+    assert out["confederation"].astype(str).tolist() == ["sarbumusi"]
+    assert entries(ledger) == []
+    assert ledger.corrections[(BASE_FILE, "confederation_matched_tolerantly")] == 1
+    review = ledger.review_table()
+    assert review[["value", "status", "mapped_to", "how"]].values.tolist() == [
+        ["Konfederasi Sarbumusi", "matched", "sarbumusi", "prefix"]
+    ]
+
+
+def test_a_programme_alias_maps_a_confederation() -> None:
+    prog = Programme.from_dict({"aliases": {"confederation": {"Serikat X": "ksbsi"}}}, source="test")
+    out = survey.clean_baseline(
+        baseline_rows(BASE_HEADER, [good(union__confederation="Serikat X")]),
+        Ledger(),
+        params=PARAMS,
+        programme=prog,
+    )
+    assert out["confederation"].astype(str).tolist() == ["ksbsi"]
 
 
 def test_a_row_without_code_is_not_also_set_aside_for_its_confederation() -> None:
@@ -622,11 +691,11 @@ def test_every_baseline_row_is_accounted_for() -> None:
     audit = build_audit({BASE_FILE: len(rows)}, ledger, lineage_counts(out))
 
     assert {k: audit[BASE_FILE][k] for k in ("rows_clean", "rows_quarantined", "rows_duplicate")} == {
-        "rows_clean": 2,
-        "rows_quarantined": 2,
+        "rows_clean": 3,  # the unknown confederation is kept, as unmapped
+        "rows_quarantined": 1,
         "rows_duplicate": 1,
     }
-    assert audit[BASE_FILE]["cells_set_missing"] == 1
+    assert audit[BASE_FILE]["cells_set_missing"] == 2
     assert audit[BASE_FILE]["reconciled"] is True
 
 
@@ -648,7 +717,10 @@ BASELINE = pd.DataFrame(
 
 def clean_followups(rows: list[list[str]]) -> tuple[pd.DataFrame, Ledger]:
     ledger = Ledger()
-    return survey.clean_followups(followup_rows(FU_HEADER, rows), BASELINE, ledger, params=PARAMS), ledger
+    out = survey.clean_followups(
+        followup_rows(FU_HEADER, rows), BASELINE, ledger, params=PARAMS, programme=PROGRAMME
+    )
+    return out, ledger
 
 
 def test_a_good_followup_row_becomes_one_clean_row() -> None:
@@ -772,7 +844,9 @@ def test_one_followup_per_participant_and_wave_keeps_the_latest() -> None:
     ]
     ledger = Ledger()
 
-    out = survey.clean_followups(followup_rows(header, rows), BASELINE, ledger, params=PARAMS)
+    out = survey.clean_followups(
+        followup_rows(header, rows), BASELINE, ledger, params=PARAMS, programme=PROGRAMME
+    )
 
     assert list(zip(out["wave"], out["income_total_idr"], strict=True)) == [
         ("m3", 3_000_000),
@@ -798,3 +872,18 @@ def test_every_followup_row_is_accounted_for() -> None:
     assert audit["cells_set_missing"] == 1
     assert audit["corrections"] == {"linked_by_phone": 1}
     assert audit["reconciled"] is True
+
+
+@pytest.mark.parametrize("headers", [["gender", "Gender"], ["gender", "gender"]])
+def test_a_field_twice_in_an_export_without_group_names_is_an_error_naming_it(headers) -> None:
+    """Bug: a duplicated short header was silently taken (or crashed pandas) instead of refused."""
+    frame = pd.DataFrame(
+        [["SKB23-001", "P", "P", "KSPN", "3000000"]],
+        columns=["participant_code", *headers, "confederation", "last_monthly_wage"],
+    )
+    with pytest.raises(
+        InputError, match=r"b\.csv: column '(gender|Gender)' \(respondent/gender\) appears more than once"
+    ):
+        survey.resolve_columns(
+            frame, fields=survey.BASELINE_FIELDS, required=survey.BASELINE_REQUIRED, file="b.csv"
+        )

@@ -505,8 +505,12 @@ def test_raw_urls_of_a_folder_and_its_file_url_name_the_same_files(raw_dir):
     remote = list_raw_urls(f"file://{raw_dir}")
     names = {k: [n for _, n in v] for k, v in local.items()}
     assert names == {
-        "baseline": ["survey/baseline_sukabumi-2023.csv"],
-        "followup": ["survey/followup_a.csv", "survey/followup_sukabumi-2023.xlsx"],
+        "survey": [
+            "survey/baseline_sukabumi-2023.csv",
+            "survey/followup_a.csv",
+            "survey/followup_sukabumi-2023.xlsx",
+        ],
+        "forms": [],
         # a partitioned dataset's files are found below sub-folders, in path order; hidden and
         # underscore names (temporary files, _SUCCESS markers) are not exports
         "sales": [

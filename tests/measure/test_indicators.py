@@ -9,6 +9,19 @@ from impact import vocab
 from impact.clean import schema
 from impact.errors import ReferenceDataError
 from impact.measure import indicators
+from impact.synth.truth import SAMPLE_PROGRAMME
+
+#: the sample's cohorts (Sukabumi trained September 2023, Bekasi May 2024)
+COHORTS = SAMPLE_PROGRAMME.cohorts
+
+
+def recovery_by_wave(*args, **kwargs):
+    return indicators.recovery_by_wave(*args, cohorts=kwargs.pop("cohorts", COHORTS), **kwargs)
+
+
+def participant_months(*args, **kwargs):
+    return indicators.participant_months(*args, cohorts=kwargs.pop("cohorts", COHORTS), **kwargs)
+
 
 SKB = "sukabumi-2023"  # trained 2023-09, waves m3 m6 m12
 BKS = "bekasi-2024"  # trained 2024-05, waves m3 m6
@@ -113,7 +126,7 @@ def reseller_monthly(*rows: tuple[int, str, int, int, int]) -> pd.DataFrame:
 
 def one_wave(p: pd.DataFrame, f: pd.DataFrame, wave: str = "m6", **options) -> pd.DataFrame:
     """recovery_by_wave restricted to one wave, indexed by participant number order."""
-    out = indicators.recovery_by_wave(p, f, **options)
+    out = recovery_by_wave(p, f, **options)
     return out[out["wave"] == wave].reset_index(drop=True)
 
 
@@ -192,7 +205,7 @@ def test_ratio_equal_to_threshold_is_recovered() -> None:
 def test_every_eligible_wave_is_a_row_and_unanswered_ones_have_responded_false() -> None:
     p = participants({"i": 1, "cohort": SKB}, {"i": 2, "cohort": BKS, "district": "Kota Bekasi"})
     f = followups(answered(1, 1_000_000, wave="m6"), answered(2, 1_000_000, wave="m3", date="2024-08-10"))
-    out = indicators.recovery_by_wave(p, f)
+    out = recovery_by_wave(p, f)
     expected = pd.DataFrame(
         {
             "participant_id": pd.array([pid(2), pid(2), pid(1), pid(1), pid(1)], dtype="string"),
@@ -207,7 +220,7 @@ def test_every_eligible_wave_is_a_row_and_unanswered_ones_have_responded_false()
 def test_rows_are_ordered_by_cohort_participant_and_wave_whatever_the_input_order() -> None:
     p = participants({"i": 3}, {"i": 1}, {"i": 2, "cohort": BKS, "district": "Kota Bekasi"})
     f = followups(answered(1, 10, wave="m12"), answered(3, 10, wave="m3"), answered(1, 10, wave="m3"))
-    out = indicators.recovery_by_wave(p, f)
+    out = recovery_by_wave(p, f)
     assert out[["participant_id", "wave"]].astype(str).values.tolist() == [
         [pid(2), "m3"],
         [pid(2), "m6"],
@@ -222,7 +235,7 @@ def test_rows_are_ordered_by_cohort_participant_and_wave_whatever_the_input_orde
 
 
 def test_participant_without_any_followup_still_has_every_wave() -> None:
-    out = indicators.recovery_by_wave(participants({"i": 1}), followups())
+    out = recovery_by_wave(participants({"i": 1}), followups())
     assert out["wave"].astype(str).tolist() == ["m3", "m6", "m12"]
     assert not out["responded"].any()
     assert out["recovery_ratio"].isna().all()
@@ -233,7 +246,7 @@ def test_unregistered_cohort_gets_the_waves_observed_in_its_followups() -> None:
         {"i": 1, "cohort": "jakarta-2025", "district": "Kota A"}, {"i": 2, "cohort": "jakarta-2025"}
     )
     f = followups(answered(1, 10, wave="m12"), answered(1, 10, wave="m3"))
-    out = indicators.recovery_by_wave(p, f)
+    out = recovery_by_wave(p, f)
     assert out[["participant_id", "wave"]].astype(str).values.tolist() == [
         [pid(1), "m3"],
         [pid(1), "m12"],
@@ -245,7 +258,7 @@ def test_unregistered_cohort_gets_the_waves_observed_in_its_followups() -> None:
 
 def test_training_month_is_the_cohorts() -> None:
     p = participants({"i": 1, "cohort": SKB}, {"i": 2, "cohort": BKS, "district": "Kota Bekasi"})
-    out = indicators.recovery_by_wave(p, followups()).drop_duplicates("participant_id")
+    out = recovery_by_wave(p, followups()).drop_duplicates("participant_id")
     assert dict(zip(out["cohort"], out["training_month"], strict=True)) == {
         BKS: pd.Timestamp("2024-05-01"),
         SKB: pd.Timestamp("2023-09-01"),
@@ -366,20 +379,19 @@ def test_above_min_wage_compares_income_with_the_districts_umk_of_the_interview_
     pd.testing.assert_frame_equal(out[list(expected.columns)], expected)
 
 
-def test_min_wage_of_a_year_not_in_the_table_carries_the_latest_earlier_year_forward() -> None:
+def test_min_wage_of_a_year_not_in_the_table_is_missing_not_carried_forward() -> None:
     p = participants({"i": 1, "district": "Kota A"})
     mw = min_wage_table(("Kota A", 2022, 2_000_000), ("Kota A", 2023, 2_500_000))
     out = one_wave(p, followups(answered(1, 2_600_000, date="2024-03-09")), min_wage=mw)
-    assert out.loc[0, "min_wage_idr"] == 2_500_000
-    assert out.loc[0, "min_wage_year"] == 2023
-    assert out.loc[0, "above_min_wage"]
+    assert pd.isna(out.loc[0, "min_wage_idr"])
+    assert pd.isna(out.loc[0, "above_min_wage"])
 
 
 def test_unknown_district_is_an_error_naming_it() -> None:
     p = participants({"i": 1, "district": "Kota Atlantis"})
     mw = min_wage_table(("Kota A", 2024, 3_000_000))
     with pytest.raises(ReferenceDataError, match="Kota Atlantis"):
-        indicators.recovery_by_wave(p, followups(answered(1, 1_000_000)), min_wage=mw)
+        recovery_by_wave(p, followups(answered(1, 1_000_000)), min_wage=mw)
 
 
 # --- recovery_by_wave: real terms -----------------------------------------------------------------
@@ -420,7 +432,7 @@ def test_recovery_by_wave_does_not_mutate_its_inputs() -> None:
     f = followups(answered(1, 1_000_000))
     rm = reseller_monthly((1, "2024-02", 1, 10, 1))
     copies = (p.copy(), f.copy(), rm.copy())
-    indicators.recovery_by_wave(p, f, reseller_monthly=rm, cpi=hand_cpi())
+    recovery_by_wave(p, f, reseller_monthly=rm, cpi=hand_cpi())
     for before, after in zip(copies, (p, f, rm), strict=True):
         pd.testing.assert_frame_equal(before, after)
 
@@ -451,7 +463,7 @@ def sales_people() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_participant_months_run_from_the_training_month_to_the_last_platform_month() -> None:
     p, rm = sales_people()
-    months = indicators.participant_months(p, rm)
+    months = participant_months(p, rm)
     span = months.groupby("participant_id")["month"].agg(["min", "max", "size"])
     expected = pd.DataFrame(
         {
@@ -466,14 +478,14 @@ def test_participant_months_run_from_the_training_month_to_the_last_platform_mon
 
 def test_participant_months_stop_at_through() -> None:
     p, rm = sales_people()
-    months = indicators.participant_months(p, rm, through=pd.Timestamp("2024-05-20"))
+    months = participant_months(p, rm, through=pd.Timestamp("2024-05-20"))
     assert months["month"].max() == pd.Timestamp("2024-05-01")
     assert months.groupby("participant_id").size().tolist() == [9, 1, 9]
 
 
 def test_months_without_completed_orders_are_zero_not_missing() -> None:
     p, rm = sales_people()
-    months = indicators.participant_months(p, rm)
+    months = participant_months(p, rm)
     a = months[months["participant_id"] == pid(1)].set_index("month")
     assert a.loc["2023-09-01", ["orders_completed", "commission_idr", "gross_idr"]].tolist() == [0, 0, 0]
     assert a.loc["2023-10-01", ["orders_completed", "commission_idr", "gross_idr"]].tolist() == [
@@ -487,7 +499,7 @@ def test_months_without_completed_orders_are_zero_not_missing() -> None:
 
 def test_months_since_training_is_zero_in_the_training_month() -> None:
     p, rm = sales_people()
-    months = indicators.participant_months(p, rm)
+    months = participant_months(p, rm)
     first = months.groupby("participant_id").first()
     assert first["months_since_training"].tolist() == [0, 0, 0]
     a = months[months["participant_id"] == pid(1)]
@@ -496,7 +508,7 @@ def test_months_since_training_is_zero_in_the_training_month() -> None:
 
 def test_participant_months_leave_out_people_without_an_account_and_orders_before_training() -> None:
     p, rm = sales_people()
-    months = indicators.participant_months(p, rm)
+    months = participant_months(p, rm)
     assert pid(4) not in set(months["participant_id"])
     assert months["month"].min() == pd.Timestamp("2023-09-01")
     assert months.loc[months["participant_id"] == pid(2), "commission_idr"].sum() == 30_000
@@ -505,40 +517,40 @@ def test_participant_months_leave_out_people_without_an_account_and_orders_befor
 def test_participant_months_without_accounts_has_the_same_columns_and_dtypes() -> None:
     # bug fixed: the no-account shortcut returned 7 untyped columns, so first_sales raised KeyError
     p, rm = sales_people()
-    full = indicators.participant_months(p, rm)
-    none = indicators.participant_months(p[p["reseller_key"].isna()], rm)
+    full = participant_months(p, rm)
+    none = participant_months(p[p["reseller_key"].isna()], rm)
     assert none.empty
     pd.testing.assert_series_equal(none.dtypes, full.dtypes)
 
 
 def test_first_sales_of_nobody_is_an_empty_table() -> None:
     p, rm = sales_people()
-    got = indicators.first_sales(indicators.participant_months(p[p["reseller_key"].isna()], rm))
+    got = indicators.first_sales(participant_months(p[p["reseller_key"].isna()], rm))
     assert got.empty
     assert {"participant_id", "gender", "ever_sold", "months_to_first_sale"} <= set(got.columns)
 
 
 def test_participant_months_without_platform_data_is_empty() -> None:
     p, rm = sales_people()
-    assert indicators.participant_months(p, rm.iloc[:0]).empty
+    assert participant_months(p, rm.iloc[:0]).empty
 
 
 def test_participant_months_refuse_an_account_month_given_twice() -> None:
     p, rm = sales_people()
     twice = pd.concat([rm, rm.iloc[[1]]], ignore_index=True)
     with pytest.raises(ValueError, match=r"R-0000000000000001 in 2024-06 more than once"):
-        indicators.participant_months(p, twice)
+        participant_months(p, twice)
 
 
 def test_participant_months_ignore_input_order() -> None:
     p, rm = sales_people()
-    shuffled = indicators.participant_months(p.iloc[::-1], rm.iloc[::-1])
-    pd.testing.assert_frame_equal(shuffled, indicators.participant_months(p, rm))
+    shuffled = participant_months(p.iloc[::-1], rm.iloc[::-1])
+    pd.testing.assert_frame_equal(shuffled, participant_months(p, rm))
 
 
 def test_active_means_at_least_one_completed_order() -> None:
     p, rm = sales_people()
-    months = indicators.participant_months(p, rm)
+    months = participant_months(p, rm)
     assert months.loc[months["active"], ["participant_id", "month"]].astype(str).values.tolist() == [
         [pid(1), "2023-10-01"],
         [pid(1), "2024-06-01"],
@@ -548,7 +560,7 @@ def test_active_means_at_least_one_completed_order() -> None:
 
 def test_first_sales_per_participant() -> None:
     p, rm = sales_people()
-    got = indicators.first_sales(indicators.participant_months(p, rm))
+    got = indicators.first_sales(participant_months(p, rm))
     expected = pd.DataFrame(
         {
             "participant_id": pd.array([pid(1), pid(2), pid(3)], dtype="string"),
@@ -565,14 +577,14 @@ def test_first_sales_per_participant() -> None:
 
 def test_first_sales_keeps_the_grouping_columns() -> None:
     p, rm = sales_people()
-    got = indicators.first_sales(indicators.participant_months(p, rm))
+    got = indicators.first_sales(participant_months(p, rm))
     assert got["gender"].astype(str).tolist() == ["female", "male", "male"]
     assert got["cohort"].tolist() == [SKB, BKS, SKB]
 
 
 def test_activity_curve_share_active_among_accounts_observed_that_month() -> None:
     p, rm = sales_people()
-    curve = indicators.activity_curve(indicators.participant_months(p, rm)).set_index("months_since_training")
+    curve = indicators.activity_curve(participant_months(p, rm)).set_index("months_since_training")
     # month 0: A, B, C observed, B active; month 1: A active of 3; month 2: nobody of 3;
     # months 3–10: A and C only (B's window ends at month 2); A active at month 9 (2024-06)
     assert curve["n_accounts"].tolist() == [3, 3, 3] + [2] * 8
@@ -584,7 +596,7 @@ def test_activity_curve_share_active_among_accounts_observed_that_month() -> Non
 
 def test_activity_curve_by_group_keeps_empty_categories() -> None:
     p, rm = sales_people()
-    curve = indicators.activity_curve(indicators.participant_months(p, rm), by=["gender"])
+    curve = indicators.activity_curve(participant_months(p, rm), by=["gender"])
     at0 = curve[curve["months_since_training"] == 0].set_index("gender")
     assert at0.loc["female", "n_accounts"] == 1
     assert at0.loc["male", "n_accounts"] == 2
@@ -667,5 +679,5 @@ def test_time_to_recovery_on_recovery_by_wave_output() -> None:
         answered(1, 1_100_000, wave="m12", date="2024-09-10"),
         answered(2, 500_000, wave="m6", date="2024-03-10"),
     )
-    out = indicators.time_to_recovery(indicators.recovery_by_wave(p, f))
+    out = indicators.time_to_recovery(recovery_by_wave(p, f))
     assert out[["event", "duration_months"]].values.tolist() == [[True, 12], [False, 6]]

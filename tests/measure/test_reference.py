@@ -148,9 +148,22 @@ def test_min_wage_for_the_exact_district_and_year() -> None:
     pd.testing.assert_frame_equal(got, expected)
 
 
-def test_min_wage_for_a_later_year_uses_the_latest_earlier_year() -> None:
+def test_min_wage_for_a_year_not_in_the_table_is_missing_never_invented() -> None:
+    districts, years = pd.Series(["Kabupaten B", "Kota A"], dtype="string"), pd.Series([2025, 2026])
+    got = reference.min_wage_for(wages(), districts, years)
+    assert got["min_wage_idr"].isna().all()
+    assert reference.missing_district_years(wages(), districts, years) == [
+        ("Kabupaten B", 2025),
+        ("Kota A", 2026),
+    ]
+
+
+def test_min_wage_for_a_later_year_carries_the_latest_earlier_year_forward_when_asked() -> None:
     got = reference.min_wage_for(
-        wages(), pd.Series(["Kabupaten B", "Kota A"], dtype="string"), pd.Series([2025, 2026])
+        wages(),
+        pd.Series(["Kabupaten B", "Kota A"], dtype="string"),
+        pd.Series([2025, 2026]),
+        carry_forward=True,
     )
     assert got["min_wage_idr"].tolist() == [2_500_000, 3_200_000]
     assert got["min_wage_year"].tolist() == [2023, 2024]

@@ -317,7 +317,8 @@ def hand_sales() -> pd.DataFrame:
 
 
 def test_logframe_rows_and_columns() -> None:
-    lf = tables.logframe(hand_waves(), hand_participants(), hand_sales(), wave="m6")
+    targets = {"share_recovered": 0.5, "median_recovery_ratio": 0.8, "share_ever_sold": 0.7}
+    lf = tables.logframe(hand_waves(), hand_participants(), hand_sales(), wave="m6", targets=targets)
     assert list(lf.columns) == [
         "Indicator",
         "Baseline",
@@ -332,7 +333,8 @@ def test_logframe_rows_and_columns() -> None:
 
 
 def test_logframe_values_by_hand() -> None:
-    lf = tables.logframe(hand_waves(), hand_participants(), hand_sales(), wave="m6")
+    targets = {"share_recovered": 0.5, "median_recovery_ratio": 0.8, "share_ever_sold": 0.7}
+    lf = tables.logframe(hand_waves(), hand_participants(), hand_sales(), wave="m6", targets=targets)
     expected = pd.DataFrame(
         {
             "Baseline": pd.array([2 / 7, 0.5, 0.0], dtype="Float64"),
@@ -346,10 +348,14 @@ def test_logframe_values_by_hand() -> None:
     pd.testing.assert_frame_equal(lf[list(expected.columns)], expected)
 
 
-def test_logframe_targets_can_be_overridden() -> None:
+def test_logframe_targets_come_only_from_the_programme() -> None:
     lf = tables.logframe(hand_waves(), hand_participants(), None, wave="m6", targets={"share_recovered": 0.8})
-    assert lf["Target"].tolist() == [0.8, 0.8]
+    assert lf["Target"].tolist()[0] == 0.8
     assert lf["% of target"].iloc[0] == pytest.approx(0.5)
+    assert lf["Target"].isna().tolist()[1:] == [True]  # no default target is ever shown
+    bare = tables.logframe(hand_waves(), hand_participants(), None, wave="m6")
+    assert bare["Target"].isna().all()
+    assert bare["% of target"].isna().all()
 
 
 def test_logframe_adds_the_minimum_wage_row_when_known() -> None:

@@ -15,9 +15,9 @@ from __future__ import annotations
 import sys
 import types
 
-from impact.clean.api import clean, clean_to
+from impact.clean.api import check, clean, clean_to
 
-__all__ = ["clean", "clean_to"]
+__all__ = ["check", "clean", "clean_to"]
 
 
 class _CleanPackage(types.ModuleType):

@@ -17,8 +17,9 @@ from impact import config, io
 from impact.clean.engines import ENGINES
 from impact.contract import CleanData
 from impact.errors import ParameterError
+from impact.programme import Programme
 
-__all__ = ["clean", "clean_to"]
+__all__ = ["check", "clean", "clean_to"]
 
 
 def _check_engine(engine: str) -> None:
@@ -34,13 +35,15 @@ def clean(
     params: config.CleaningParams | None = None,
     engine: str = "pandas",
     scheduler: str | None = None,
+    programme: str | Path | Programme | None = None,
 ) -> CleanData:
     """Clean a raw folder laid out by the data contract (see ``docs/data-contract.md``).
 
     Reads every export as text, cleans and links survey and sales records, and
     pseudonymises participants (``participant_id``) and reseller accounts
     (``reseller_key``) with HMAC-SHA256 keyed by the secret (argument, secret file,
-    ``$IMPACT_SECRET``, or the demo secret for the synthetic sample only).
+    ``$IMPACT_SECRET``, or the demo secret for the synthetic sample only). ``programme``: the
+    programme configuration, or its ``programme.toml`` (default: the one in ``raw_dir``, if any).
     Raises :class:`~impact.errors.InputError` for unreadable files or missing required columns
     and :class:`~impact.errors.SecretError` without a secret. Raw files are never written.
 
@@ -52,7 +55,9 @@ def clean(
     if engine == "pandas":
         from impact.clean.engines import pandas as engine_pandas
 
-        return engine_pandas.clean(raw_dir, secret=secret, secret_file=secret_file, params=params)
+        return engine_pandas.clean(
+            raw_dir, secret=secret, secret_file=secret_file, params=params, programme=programme
+        )
     with tempfile.TemporaryDirectory(prefix="impact-dask-") as tmp:
         out = Path(tmp) / "processed"
         clean_to(
@@ -80,6 +85,7 @@ def clean_to(
     params: config.CleaningParams | None = None,
     blocksize: int | None = None,
     part_rows: int | None = None,
+    programme: str | Path | Programme | None = None,
 ) -> dict:
     """Clean a raw folder and write the processed-data contract into ``out_dir``; returns the audit.
 
@@ -91,7 +97,7 @@ def clean_to(
     """
     _check_engine(engine)
     if engine == "pandas":
-        data = clean(raw_dir, secret=secret, secret_file=secret_file, params=params)
+        data = clean(raw_dir, secret=secret, secret_file=secret_file, params=params, programme=programme)
         io.write_processed(data, out_dir)
         return data.audit
     from impact.clean.engines import dask as engine_dask
@@ -101,5 +107,70 @@ def clean_to(
         scheduler, workers=workers or engine_dask.DEFAULT_WORKERS, memory_limit=memory_limit
     ) as client:
         return engine_dask.clean_to(
-            raw_dir, out_dir, client=client, secret=secret, secret_file=secret_file, params=params, **sizes
+            raw_dir,
+            out_dir,
+            client=client,
+            secret=secret,
+            secret_file=secret_file,
+            params=params,
+            programme=programme,
+            **sizes,
         )
+
+
+def check(
+    raw_dir: str | Path,
+    *,
+    secret: str | None = None,
+    secret_file: str | Path | None = None,
+    params: config.CleaningParams | None = None,
+    programme: str | Path | Programme | None = None,
+) -> dict:
+    """Everything ``clean`` needs, checked without writing anything; returns what was found.
+
+    Reads the programme configuration, the corrections log, the form definitions and every
+    export, resolves the secret, cleans the survey (small) and resolves every sales export's
+    columns — so it raises the same one-line :class:`~impact.errors.InputError` (or
+    :class:`~impact.errors.SecretError`) wherever :func:`clean` would. Returns
+    ``{"files": {name: {"kind", "rows", ...notes}}, "programme": source, "cohorts": [...],
+    "corrections": n}``.
+    """
+    from impact.clean import sales
+    from impact.clean.audit import Ledger
+    from impact.clean.core import Corrections, clean_survey
+
+    if io.is_url(raw_dir):
+        raise io.InputError(f"{raw_dir}: check reads local folders")
+    raw_dir = Path(raw_dir)
+    files = io.list_raw_files(raw_dir)
+    key, _ = io.resolve_secret(raw_dir, secret=secret, secret_file=secret_file)
+    prog = io.programme_for(raw_dir, programme)
+    ledger = Ledger()
+    corrections = Corrections(io.read_corrections(raw_dir), ledger, [])
+    sv = clean_survey(
+        raw_dir,
+        files,
+        ledger,
+        params=params or config.CleaningParams(),
+        secret=key,
+        programme=prog,
+        corrections=corrections,
+    )
+    found = {
+        name: {"kind": sv.notes[name].get("kind"), "rows": n, **sv.notes[name]}
+        for name, n in sv.rows_read.items()
+    }
+    for path in files["sales"]:
+        name = path.relative_to(raw_dir).as_posix()
+        rf = io.read_sales_file(path, name)
+        sales.field_columns(rf.frame.columns, name)
+        found[name] = {"kind": "sales", "rows": len(rf.frame), **rf.notes}
+    return {
+        "files": found,
+        "forms": [p.relative_to(raw_dir).as_posix() for p in files["forms"]],
+        "programme": sv.programme.source,
+        "cohorts": {code: sorted(c.inferred) for code, c in sv.programme.cohorts.items()},
+        "corrections": len(corrections.log),
+        "participants": len(sv.participants),
+        "followups": len(sv.followups),
+    }

@@ -21,18 +21,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from impact.contract import SCOPE, empty_quarantine
+from impact.contract import REVIEW_COLUMNS, SCOPE, empty_quarantine, empty_review
 from impact.errors import AccountingError
 
 __all__ = [
     "MASK",
     "PII_COLUMNS",
+    "REVIEW_COLUMNS",
     "Ledger",
     "build_audit",
     "check_reconciled",
     "concat_quarantine",
+    "empty_review",
     "lineage_counts",
     "quarantine_entries",
+    "review_entries",
 ]
 
 #: columns whose raw values are personal data: masked in quarantine
@@ -91,6 +94,21 @@ class Ledger:
     corrections: dict[tuple[str, str], int] = field(default_factory=dict)
     #: (source_file, source_row) of rows dropped as duplicates
     duplicates: list[pd.DataFrame] = field(default_factory=list)
+    #: answers matched tolerantly or not at all, for a person to review (see :func:`review_entries`)
+    reviews: list[pd.DataFrame] = field(default_factory=list)
+
+    def review(self, entries: pd.DataFrame) -> None:
+        """Keep :func:`review_entries` for the review file."""
+        if len(entries):
+            self.reviews.append(entries)
+
+    def review_table(self) -> pd.DataFrame:
+        """Every review entry, one row per field × answer × file (see :func:`review_entries`)."""
+        if not self.reviews:
+            return empty_review()
+        return pd.concat(self.reviews, ignore_index=True).sort_values(
+            ["field", "status", "value", "source_file"], ignore_index=True
+        )
 
     def count(self, files: pd.Series, mask: pd.Series, rule: str) -> None:
         """Count a correction rule per source file where ``mask`` holds."""
@@ -101,6 +119,11 @@ class Ledger:
             if k:
                 key = (str(f), rule)
                 self.corrections[key] = self.corrections.get(key, 0) + int(k)
+
+    def add(self, file: str, rule: str, k: int) -> None:
+        """Count ``k`` corrections of ``rule`` in ``file``."""
+        if k:
+            self.corrections[(str(file), rule)] = self.corrections.get((str(file), rule), 0) + int(k)
 
     def set_aside(self, frame: pd.DataFrame, mask: pd.Series, *, column: str, raw: pd.Series, reason) -> None:
         """Quarantine whole rows."""
@@ -145,6 +168,39 @@ class Ledger:
             self.corrections[key] = self.corrections.get(key, 0) + int(k)
 
 
+def review_entries(field_name: str, raw: pd.Series, parsed: pd.DataFrame, files: pd.Series) -> pd.DataFrame:
+    """The answers of one field that a person should look at, counted per distinct answer and file.
+
+    ``status`` is ``unmapped`` (an answer that matched nothing: with the closest ``suggestions``)
+    or ``matched`` (an answer matched by a tolerant step, ``how``: prefix, acronym, token, fuzzy;
+    ``mapped_to`` says to what). Exact spellings and blanks are not listed. ``parsed`` is a
+    parser's output (``value``, ``issue`` and, for tolerant parsers, ``how`` and ``suggestions``).
+    Grouped on the distinct answers: no loop over rows.
+    """
+    issue = parsed["issue"].astype("string")
+    how = parsed["how"] if "how" in parsed else pd.Series(pd.NA, index=parsed.index, dtype="string")
+    tolerant = how.notna() & ~how.isin(["alias", "programme"])
+    unmapped = (issue == "invalid").fillna(False)
+    pick = (tolerant | unmapped).fillna(False).to_numpy(dtype=bool)
+    if not pick.any():
+        return empty_review()
+    suggestions = parsed["suggestions"] if "suggestions" in parsed else pd.Series(pd.NA, index=parsed.index)
+    rows = pd.DataFrame(
+        {
+            "field": field_name,
+            "value": raw.astype("string").str.strip(),
+            "status": pd.Series("matched", index=parsed.index).where(~unmapped, "unmapped"),
+            "mapped_to": parsed["value"].astype("string"),
+            "how": how.astype("string"),
+            "suggestions": suggestions.astype("string"),
+            "source_file": files.astype("string"),
+        }
+    )[pick]
+    keys = ["field", "value", "status", "mapped_to", "how", "suggestions", "source_file"]
+    counted = rows.groupby(keys, dropna=False, sort=True).size().rename("rows").reset_index()
+    return counted[list(REVIEW_COLUMNS)].astype({"rows": "Int64"} | dict.fromkeys(keys, "string"))
+
+
 def lineage_counts(*lineages: pd.DataFrame) -> dict[str, int]:
     """Clean rows per raw file, counted from lineage tables (``source_file`` per clean row)."""
     counts: dict[str, int] = {}
@@ -184,9 +240,16 @@ def build_audit(
         else pd.DataFrame(columns=["source_file"])
     )
     d_counts = dups["source_file"].astype("string").value_counts().to_dict()
-    unknown = sorted(set(rows_clean) - set(rows_read))
-    if unknown:
-        raise AccountingError(f"clean rows come from file(s) never read: {', '.join(unknown)}")
+    recorded = {
+        "clean rows": set(rows_clean),
+        "quarantined rows or cells": set(q["source_file"].dropna().astype(str)),
+        "duplicates": set(dups["source_file"].dropna().astype(str)),
+        "corrections": {f for f, _ in ledger.corrections},
+    }
+    for what, names in recorded.items():
+        unknown = sorted(names - set(rows_read))
+        if unknown:
+            raise AccountingError(f"{what} recorded for file(s) never read: {', '.join(unknown)}")
     files: dict[str, dict] = {}
     for f, n in rows_read.items():
         nq, nd, nc = int(q_counts.get(f, 0)), int(d_counts.get(f, 0)), int(rows_clean.get(f, 0))

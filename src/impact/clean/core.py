@@ -6,7 +6,7 @@ functions unchanged, so both give the same tables, quarantine, lineage and audit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,15 +16,23 @@ from impact import config, io, vocab
 from impact._version import __version__
 from impact.clean import survey
 from impact.clean.audit import Ledger, build_audit, check_reconciled, lineage_counts
+from impact.clean.corrections import apply_corrections, corrections_report
+from impact.clean.exports import read_survey_exports
 from impact.clean.link import link_accounts, link_counts
 from impact.clean.pseudonymise import pseudonymise, pseudonyms_by_code, pseudonyms_of
 from impact.clean.sales import reseller_monthly
 from impact.contract import FOLLOWUP_COLUMNS, ORDER_COLUMNS, PARTICIPANT_COLUMNS
+from impact.io.xlsform import read_forms
+from impact.programme import Programme, infer_cohort
 
 __all__ = [
+    "Corrections",
     "SurveyTables",
     "clean_survey",
+    "config_hashes",
+    "describe_cohorts",
     "make_audit",
+    "observed_waves",
     "sales_tables",
     "sort_quarantine",
 ]
@@ -32,31 +40,48 @@ __all__ = [
 _SOURCE = ["source_file", "source_row"]
 
 
-def _read_survey(paths: list[Path], raw_dir: Path, *, fields, required) -> tuple[pd.DataFrame, dict, dict]:
-    frames, rows_read, notes = [], {}, {}
-    for p in paths:
-        name = p.relative_to(raw_dir).as_posix()
-        rf = io.read_survey_file(p, name)
-        body, had_hxl = survey.drop_hxl_row(rf.frame)
-        first_row = 3 if had_hxl else 2
-        body = body.assign(source_file=name, source_row=range(first_row, first_row + len(body)))
-        resolved, extra = survey.resolve_columns(body, fields=fields, required=required, file=name)
-        cut = rf.notes.get(io.INCOMPLETE, [""] * len(rf.frame))[len(rf.frame) - len(body) :]
-        frames.append(resolved.assign(**{io.INCOMPLETE: list(cut)}))
-        rows_read[name] = len(body)
-        kept = ("encoding", "delimiter", "sheet", "nul_bytes_removed")
-        notes[name] = {
-            "format": p.suffix.lower().lstrip("."),
-            **{k: v for k, v in rf.notes.items() if k in kept},
-            "hxl_row_skipped": had_hxl,
-            "unknown_columns": len(extra),
-        }
-    frame = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=[*fields, "source_file", "source_row"])
-    )
-    return frame, rows_read, notes
+def _survey_frames(
+    raw_dir: Path, files: dict[str, list[Path]], corrections: Corrections
+) -> tuple[dict[str, pd.DataFrame], dict, dict]:
+    """The survey exports read (:func:`impact.clean.exports.read_survey_exports`) and corrected,
+    stacked by kind; rows read and reading notes per file."""
+    forms = read_forms(raw_dir, files.get("forms", []))
+    exports = read_survey_exports(raw_dir, files["survey"], forms=forms)
+    if not any(e.kind == "baseline" for e in exports):
+        raise io.InputError(
+            f"{raw_dir.name}/survey: no baseline export among {', '.join(e.name for e in exports)}"
+        )
+    frames: dict[str, list[pd.DataFrame]] = {"baseline": [], "followup": []}
+    for e in exports:
+        fields = survey.BASELINE_FIELDS if e.kind == "baseline" else survey.FOLLOWUP_FIELDS
+        frames[e.kind].append(corrections.apply(e.frame, file=e.name, fields=fields))
+    stacked = {}
+    for kind, parts in frames.items():
+        fields = survey.BASELINE_FIELDS if kind == "baseline" else survey.FOLLOWUP_FIELDS
+        empty = pd.DataFrame(columns=[*fields, *survey.META_FIELDS, "source_file", "source_row"])
+        stacked[kind] = pd.concat(parts, ignore_index=True) if parts else empty
+    return stacked, {e.name: e.rows_read for e in exports}, {e.name: e.notes for e in exports}
+
+
+@dataclass
+class Corrections:
+    """The corrections log of a run and what became of each correction (see :mod:`impact.clean.corrections`)."""
+
+    log: pd.DataFrame
+    ledger: Ledger
+    outcomes: list[pd.DataFrame]
+
+    def apply(self, frame: pd.DataFrame, *, file: str, fields: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """``frame`` (raw text of one file) with the log's corrections applied and counted."""
+        if self.log.empty:
+            return frame
+        out, outcome = apply_corrections(frame, self.log, file=file, fields=fields)
+        self.outcomes.append(outcome)
+        self.ledger.add(file, "corrected_by_log", int(outcome["rows"].sum()))
+        return out
+
+    def report(self) -> dict:
+        return corrections_report(self.log, self.outcomes)
 
 
 @dataclass
@@ -65,6 +90,7 @@ class SurveyTables:
     audit need."""
 
     base: pd.DataFrame  #: cleaned baseline with ``participant_id`` and normalised ``reseller_id``
+    programme: Programme  #: the configuration, with cohorts found only in the data described
     participants: pd.DataFrame
     followups: pd.DataFrame
     lineage: dict[str, pd.DataFrame]  #: ``participants``/``followups`` → source file and row per row
@@ -82,17 +108,32 @@ def _lineage(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def clean_survey(
-    raw_dir: Path, files: dict[str, list[Path]], ledger: Ledger, *, params: config.CleaningParams, secret: str
+    raw_dir: Path,
+    files: dict[str, list[Path]],
+    ledger: Ledger,
+    *,
+    params: config.CleaningParams,
+    secret: str,
+    programme: Programme | None = None,
+    corrections: Corrections | None = None,
 ) -> SurveyTables:
-    """Clean, link and pseudonymise the survey exports of a raw folder (small: always pandas)."""
-    base_raw, read_b, notes_b = _read_survey(
-        files["baseline"], raw_dir, fields=survey.BASELINE_FIELDS, required=survey.BASELINE_REQUIRED
+    """Clean, link and pseudonymise the survey exports of a raw folder (small: always pandas).
+
+    Cohorts in the data that ``programme`` does not configure are described from the data
+    (:func:`impact.programme.infer_cohort`) and returned in ``SurveyTables.programme``.
+    """
+    programme = programme or Programme()
+    corrections = corrections or Corrections(io.empty_corrections(), ledger, [])
+    frames, rows_read, notes = _survey_frames(raw_dir, files, corrections)
+    base_raw, fu_raw = frames["baseline"], frames["followup"]
+    base = survey.clean_baseline(base_raw, ledger, params=params, programme=programme)
+    programme = describe_cohorts(base, programme)
+    fu = (
+        survey.clean_followups(fu_raw, base, ledger, params=params, programme=programme)
+        if len(fu_raw)
+        else _empty_followups()
     )
-    fu_raw, read_f, notes_f = _read_survey(
-        files["followup"], raw_dir, fields=survey.FOLLOWUP_FIELDS, required=survey.FOLLOWUP_REQUIRED
-    )
-    base = survey.clean_baseline(base_raw, ledger, params=params)
-    fu = survey.clean_followups(fu_raw, base, ledger, params=params) if len(fu_raw) else _empty_followups()
+    programme = observed_waves(programme, base, fu)
     pid = pseudonymise(base["participant_code"], secret=secret, prefix="P-", namespace="participant")
     base = base.assign(participant_id=pid)
     participants = base.assign(
@@ -106,7 +147,38 @@ def clean_survey(
     out_participants = participants[list(PARTICIPANT_COLUMNS)]
     out_followups = fu[list(FOLLOWUP_COLUMNS)].astype({"participant_id": "string"})
     lineage = {"participants": _lineage(participants), "followups": _lineage(fu)}
-    return SurveyTables(base, out_participants, out_followups, lineage, read_b | read_f, notes_b | notes_f)
+    return SurveyTables(base, programme, out_participants, out_followups, lineage, rows_read, notes)
+
+
+def describe_cohorts(base: pd.DataFrame, programme: Programme) -> Programme:
+    """The programme with a description (from the data) of each cohort it does not configure."""
+    new = {}
+    for code in sorted(set(base["cohort"].dropna()) - set(programme.cohorts)):
+        rows = base[base["cohort"] == code]
+        new[code] = infer_cohort(
+            code,
+            registered=[d.date() for d in rows["registered_on"].dropna()],
+            waves=[],
+            districts=list(rows["district"].dropna()),
+            prefixes=list(rows["participant_code"].dropna().str.split("-").str[0]),
+        )
+    return programme.with_cohorts(new) if new else programme
+
+
+def observed_waves(programme: Programme, base: pd.DataFrame, followups: pd.DataFrame) -> Programme:
+    """The programme with the waves of each described (not configured) cohort set from its follow-ups."""
+    inferred = {c: v for c, v in programme.cohorts.items() if "waves" in v.inferred}
+    if not inferred:
+        return programme
+    cohort_of = dict(zip(base["participant_code"], base["cohort"], strict=True))
+    seen = followups.assign(cohort=followups["participant_code"].map(cohort_of))
+    updated = {}
+    for code, cohort in inferred.items():
+        waves = [str(w) for w in seen.loc[seen["cohort"] == code, "wave"].dropna().unique()]
+        if waves:
+            ordered = tuple(sorted(waves, key=vocab.WAVES.__getitem__))
+            updated[code] = replace(cohort, waves=ordered)
+    return programme.with_cohorts(updated) if updated else programme
 
 
 def sales_tables(
@@ -134,6 +206,16 @@ def sales_tables(
     return out_orders, monthly, link_counts(orders), lineage
 
 
+def config_hashes(raw_dir: Path, files: dict[str, list[Path]]) -> dict[str, str]:
+    """SHA-256 of the inputs that are not exports but change the result: the form definitions,
+    the programme configuration and the corrections log (when present)."""
+    out = {p.relative_to(raw_dir).as_posix(): io.sha256(p) for p in files.get("forms", [])}
+    for name in (io.PROGRAMME_FILE, io.CORRECTIONS_FILE):
+        if (raw_dir / name).is_file():
+            out[name] = io.sha256(raw_dir / name)
+    return out
+
+
 def sort_quarantine(q: pd.DataFrame) -> pd.DataFrame:
     """The quarantine in file, row, column order."""
     return q.sort_values(["source_file", "source_row", "column"], ignore_index=True)
@@ -153,6 +235,7 @@ def make_audit(
     tables: dict[str, int],
     match: dict,
     engine: dict,
+    corrections: dict | None = None,
 ) -> dict:
     """``audit.json``: per-file reconciliation, totals, table sizes, linkage, inputs and parameters.
 
@@ -175,7 +258,15 @@ def make_audit(
             "max_monthly_income_idr": params.max_monthly_income_idr,
             "max_order_gross_idr": params.max_order_gross_idr,
         },
+        "programme": {
+            "source": sv.programme.source,
+            "cohorts": {
+                code: {"training_month": c.training_month.strftime("%Y-%m"), "inferred": list(c.inferred)}
+                for code, c in sv.programme.cohorts.items()
+            },
+        },
         "files": per_file,
+        "corrections_log": corrections or corrections_report(io.empty_corrections(), []),
         "input_sha256": input_sha256,
         "totals": _totals(per_file),
         "tables": {"participants": len(sv.participants), "followups": len(sv.followups), **tables},

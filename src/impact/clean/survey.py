@@ -16,9 +16,10 @@ import pandas as pd
 
 import impact.clean.parse as parse
 from impact import config, vocab
-from impact.clean.audit import Ledger
+from impact.clean.audit import Ledger, review_entries
 from impact.errors import InputError
-from impact.io.raw import INCOMPLETE
+from impact.io.raw import EXTRA_FIELDS, INCOMPLETE
+from impact.programme import Programme
 
 __all__ = [
     "BASELINE_FIELDS",
@@ -121,7 +122,9 @@ def resolve_columns(
             continue
         tail = k.split("/")[-1]
         if len(last[tail]) == 1:  # export made without group names
-            hits = [h for kk, h in keys.items() if kk.split("/")[-1] == tail and kk.count("/") == 0]
+            hits = [h for h in frame.columns if _header_key(h) == tail]
+            if len(hits) > 1:
+                raise InputError(f"{file}: column {hits[0]!r} ({f}) appears more than once in the header")
             if len(hits) == 1:
                 mapping[f] = hits[0]
     missing = [f for f in required if f not in mapping]
@@ -153,18 +156,21 @@ def drop_hxl_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
 # --- shared steps ---------------------------------------------------------------------------------
 
 INCOMPLETE_REASON = "incomplete row (file cut off?)"
+EXTRA_REASON = "more fields than the header (values shifted out of their columns?)"
 
 
 def set_aside_incomplete(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
     """Set aside whole the rows read with fewer fields than the header (``_incomplete`` names the
-    first missing column; see :func:`impact.io.read_csv_text`): their blanks are not answers."""
+    first missing column; see :func:`impact.io.read_csv_text`): their blanks are not answers; and
+    rows with more (``_incomplete`` is :data:`impact.io.raw.EXTRA_FIELDS`): their values moved."""
     if INCOMPLETE not in df.columns:
         return df
     cut = df[INCOMPLETE].fillna("").astype(str)
     short = cut != ""
     for column in cut[short].unique():
+        reason = EXTRA_REASON if column == EXTRA_FIELDS else INCOMPLETE_REASON
         ledger.set_aside(
-            df, cut == column, column=str(column), raw=pd.Series("", index=df.index), reason=INCOMPLETE_REASON
+            df, cut == column, column=str(column), raw=pd.Series("", index=df.index), reason=reason
         )
     return df.loc[~short].drop(columns=[INCOMPLETE])
 
@@ -205,32 +211,53 @@ def keep_latest(df: pd.DataFrame, keys: list[str], ledger: Ledger, *, order: pd.
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def normalise_cohort(cohort: pd.Series, code: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Cohort slug (``sukabumi-2023``): typed variants unified; blank → from the code prefix.
+def normalise_cohort(
+    cohort: pd.Series, code: pd.Series, *, programme: Programme
+) -> tuple[pd.Series, pd.Series]:
+    """The cohort code of each row and where it came from.
 
-    Returns (cohort, filled_from_code mask). Unknown cohorts keep their slug.
+    The ``cohort`` answer is matched to the programme's cohorts by code or name (any case and
+    punctuation: ``Sukabumi 2023`` → ``sukabumi-2023``); an answer naming no configured cohort
+    keeps its slug (a cohort to describe from the data). A blank answer takes the cohort of the
+    participant-code prefix (``SKB23-007`` → the cohort with prefix ``SKB23``), and when no
+    configured cohort has that prefix, the prefix itself (``xyz99``) — never missing for a row
+    with a participant code. Returns (cohort, source: ``field`` / ``code_prefix`` /
+    ``unknown_prefix`` / missing when there is no code either).
     """
     text = cohort.fillna("").astype(str).str.strip().str.lower()
     slug = text.str.replace(_SLUG, "-", regex=True).str.strip("-")
-    by_key = {vocab.alias_key(k): k for k in vocab.COHORTS}
-    known = text.str.upper().str.replace(r"[^0-9A-Z]+", "", regex=True).map(by_key)
-    out = known.fillna(slug).replace("", pd.NA)
-    prefix = {c.code_prefix: c.code for c in vocab.COHORTS.values()}
-    from_code = code.fillna("").astype(str).str.split("-").str[0].map(prefix)
-    filled = out.isna() & from_code.notna()
-    return out.fillna(from_code).astype("string"), filled
+    keys = {vocab.alias_key(c.code): c.code for c in programme.cohorts.values()}
+    keys |= {vocab.alias_key(c.name): c.code for c in programme.cohorts.values() if c.name}
+    known = text.map(vocab.alias_key).map(keys).astype("string")
+    out = known.fillna(slug.astype("string")).replace("", pd.NA)
+    prefix = code.fillna("").astype(str).str.split("-").str[0]
+    from_code = prefix.map(programme.prefixes()).astype("string")
+    fallback = prefix.str.lower().replace("", pd.NA).astype("string")
+    source = pd.Series(pd.NA, index=cohort.index, dtype="string")
+    source = source.mask(out.notna(), "field")
+    source = source.mask(out.isna() & from_code.notna(), "code_prefix")
+    source = source.mask(out.isna() & from_code.isna() & fallback.notna(), "unknown_prefix")
+    return out.fillna(from_code).fillna(fallback).astype("string"), source
 
 
 # --- baseline -------------------------------------------------------------------------------------
 
 
-def clean_baseline(raw: pd.DataFrame, ledger: Ledger, *, params: config.CleaningParams) -> pd.DataFrame:
+def clean_baseline(
+    raw: pd.DataFrame, ledger: Ledger, *, params: config.CleaningParams, programme: Programme | None = None
+) -> pd.DataFrame:
     """Baseline rows (canonical text columns + source) → one clean row per participant.
 
-    Keeps ``phone_e164`` for linkage only (dropped by the pipeline before output).
-    Rows without a valid participant code or with an unknown confederation are set
-    aside whole; other bad cells become missing. Resubmissions keep the latest.
+    Keeps ``phone_e164`` (for linkage) and ``registered_on`` (the registration date, to describe
+    cohorts the programme does not configure) for the pipeline, which drops them before output.
+    Rows without a valid participant code are set aside whole (nobody can be identified). A
+    confederation answer that matches nothing (after the tolerant matching of
+    :func:`impact.clean.parse.normalise_confederation`, with the programme's own spellings) keeps
+    the participant with confederation ``unmapped``; the cell is logged, and every unmatched or
+    tolerantly matched answer is listed for review. Other bad cells become missing.
+    Resubmissions keep the latest.
     """
+    programme = programme or Programme()
     df = set_aside_incomplete(raw, ledger)
     code = parse.normalise_participant_code(df["participant_code"])
     no_code = code["value"].isna()
@@ -245,31 +272,46 @@ def clean_baseline(raw: pd.DataFrame, ledger: Ledger, *, params: config.Cleaning
         df["source_file"], ~no_code & (code["value"] != df["participant_code"]), "participant_code_normalised"
     )
 
-    conf = parse.normalise_confederation(df["union/confederation"], other=df["union/confederation_other"])
-    bad_conf = conf["value"].isna() & ~no_code
-    ledger.set_aside(
-        df,
-        bad_conf,
-        column="union/confederation",
-        raw=df["union/confederation"],
-        reason="unknown confederation (no alias matches): " + conf["reason"].fillna("blank").astype(str),
-    )
-    keep = ~no_code & ~bad_conf
-    ledger.count(
-        df["source_file"], keep & conf["corrected"].fillna(False).astype(bool), "confederation_typo_corrected"
-    )
-    other = df["union/confederation"].map(vocab.alias_key).isin(vocab.CONFEDERATION_OTHER)
-    ledger.count(df["source_file"], keep & other, "confederation_from_other_field")
-
+    keep = ~no_code
     df = df.loc[keep]
     code_v = code["value"][keep]
-    conf_v = conf["value"][keep]
-    cohort, from_code = normalise_cohort(df["cohort"], code_v)
-    ledger.count(df["source_file"], from_code, "cohort_from_participant_code")
-
-    gender, _ = _apply(
-        df, ledger, "respondent/gender", parse.normalise_gender(df["respondent/gender"]), what="gender"
+    answer = (
+        df["union/confederation"]
+        .astype(object)
+        .where(
+            ~df["union/confederation"].map(vocab.alias_key).isin(vocab.CONFEDERATION_OTHER),
+            df["union/confederation_other"].astype(object),
+        )
     )
+    conf = parse.normalise_confederation(
+        df["union/confederation"],
+        other=df["union/confederation_other"],
+        aliases=programme.aliases.get("confederation"),
+    )
+    unmapped = conf["value"].isna()
+    ledger.cells(
+        df,
+        unmapped,
+        column="union/confederation",
+        raw=df["union/confederation"],
+        reason="confederation kept as 'unmapped': " + conf["reason"].fillna("blank").astype(str),
+    )
+    ledger.count(df["source_file"], unmapped, "confederation_unmapped")
+    fuzzy = conf["corrected"].fillna(False).astype(bool)
+    ledger.count(df["source_file"], fuzzy, "confederation_matched_tolerantly")
+    other = df["union/confederation"].map(vocab.alias_key).isin(vocab.CONFEDERATION_OTHER)
+    ledger.count(df["source_file"], other, "confederation_from_other_field")
+    ledger.review(review_entries("union/confederation", answer, conf, df["source_file"]))
+    conf_v = conf["value"].astype(object).where(~unmapped, vocab.UNMAPPED)
+    cohort, cohort_source = normalise_cohort(df["cohort"], code_v, programme=programme)
+    ledger.count(df["source_file"], cohort_source == "code_prefix", "cohort_from_participant_code")
+    ledger.count(df["source_file"], cohort_source == "unknown_prefix", "cohort_from_unknown_code_prefix")
+
+    gender_parsed = parse.normalise_gender(df["respondent/gender"], aliases=programme.aliases.get("gender"))
+    ledger.review(
+        review_entries("respondent/gender", df["respondent/gender"], gender_parsed, df["source_file"])
+    )
+    gender, _ = _apply(df, ledger, "respondent/gender", gender_parsed, what="gender")
     birth, _ = _apply(
         df,
         ledger,
@@ -336,6 +378,7 @@ def clean_baseline(raw: pd.DataFrame, ledger: Ledger, *, params: config.Cleaning
             "reseller_id": reseller.astype("string"),
             "sessions_attended": sessions.astype("Int64"),
             "phone_e164": phone.astype("string"),
+            "registered_on": interview_date(df),
             "source_file": df["source_file"],
             "source_row": df["source_row"],
         },
@@ -388,14 +431,21 @@ def interview_date(df: pd.DataFrame) -> pd.Series:
 
 
 def clean_followups(
-    raw: pd.DataFrame, baseline: pd.DataFrame, ledger: Ledger, *, params: config.CleaningParams
+    raw: pd.DataFrame,
+    baseline: pd.DataFrame,
+    ledger: Ledger,
+    *,
+    params: config.CleaningParams,
+    programme: Programme | None = None,
 ) -> pd.DataFrame:
     """Follow-up rows → one clean row per participant × wave, linked to the baseline.
 
     Linkage: normalised participant code; when the code is blank, invalid or unknown,
     the phone (E.164) if it matches exactly one baseline participant. Rows that match
-    no participant, or whose wave is unknown, are set aside whole.
+    no participant, or whose wave is unknown, are set aside whole. An interview dated before its
+    cohort's training month (``programme``) has its date set missing.
     """
+    programme = programme or Programme()
     df = set_aside_incomplete(raw, ledger)
     code = parse.normalise_participant_code(df["participant_code"])["value"]
     known = code.isin(baseline["participant_code"])
@@ -404,7 +454,6 @@ def clean_followups(
     by_phone = phone.map(dict(zip(phones["phone_e164"], phones["participant_code"], strict=True)))
     linked_by_phone = ~known & by_phone.notna()
     code = code.where(known, by_phone)
-    ledger.count(df["source_file"], linked_by_phone, "linked_by_phone")
     unmatched = code.isna()
     reason = np.where(
         df["participant_code"].fillna("").astype(str).str.strip() == "",
@@ -418,13 +467,14 @@ def clean_followups(
         raw=df["participant_code"],
         reason=pd.Series(reason, index=df.index),
     )
-    wave = parse.normalise_wave(df["wave"])
+    wave = parse.normalise_wave(df["wave"], aliases=programme.aliases.get("wave"))
     bad_wave = wave["value"].isna() & ~unmatched
     ledger.set_aside(
         df, bad_wave, column="wave", raw=df["wave"], reason="unknown wave (expected m3, m6 or m12)"
     )
     keep = ~unmatched & ~bad_wave
     df, code, wave_v = df.loc[keep], code[keep], wave["value"][keep]
+    linked_by_phone = linked_by_phone[keep]
 
     money = {}
     for col in ("income/total_last_month", "income/reseller_last_month", "employment/wage_last_month"):
@@ -450,9 +500,8 @@ def clean_followups(
     )
     interviewed = interview_date(df)
     cohort = code.map(dict(zip(baseline["participant_code"], baseline["cohort"], strict=True)))
-    trained = pd.to_datetime(
-        cohort.map({k: c.training_month.isoformat() for k, c in vocab.COHORTS.items()}), format="%Y-%m-%d"
-    ).astype(interviewed.dtype)
+    months = {k: c.training_month.isoformat() for k, c in programme.cohorts.items()}
+    trained = pd.to_datetime(cohort.map(months), format="%Y-%m-%d").astype(interviewed.dtype)
     early = (interviewed < trained).fillna(False).astype(bool)
     ledger.cells(
         df,
@@ -474,7 +523,11 @@ def clean_followups(
             "wage_last_month_idr": money["employment/wage_last_month"].astype("Int64"),
             "source_file": df["source_file"],
             "source_row": df["source_row"],
+            "_by_phone": linked_by_phone.astype(bool),
         },
         index=df.index,
     )
-    return keep_latest(out, ["participant_code", "wave"], ledger, order=submission_time(df))
+    kept = keep_latest(out, ["participant_code", "wave"], ledger, order=submission_time(df))
+    # counted on the rows kept: a row linked by phone but then set aside or superseded is not a link
+    ledger.count(kept["source_file"], kept["_by_phone"], "linked_by_phone")
+    return kept.drop(columns="_by_phone")

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from impact.errors import InputError
+from impact.io.corrections import CORRECTIONS_FILE, empty_corrections, read_corrections
 from impact.io.formulas import FORMULA_START, neutralise_formulas
 from impact.io.parts import (
     DEFAULT_BLOCKSIZE,
@@ -25,6 +26,7 @@ from impact.io.parts import (
 )
 from impact.io.processed import (
     LINEAGE_DIR,
+    REVIEW_FILE,
     atomic_dir,
     empty_like_parquet,
     load,
@@ -35,6 +37,14 @@ from impact.io.processed import (
     write_json,
     write_parquet,
     write_processed,
+)
+from impact.io.programme import (
+    PROGRAMME_FILE,
+    PROGRAMME_JSON,
+    find_programme,
+    programme_for,
+    read_programme,
+    read_programme_json,
 )
 from impact.io.raw import (
     INCOMPLETE,
@@ -54,11 +64,15 @@ from impact.io.reference import ReferenceFiles, bundled_reference_dir, read_refe
 from impact.io.secret import resolve_secret
 
 __all__ = [
+    "CORRECTIONS_FILE",
     "DEFAULT_BLOCKSIZE",
     "DEFAULT_PART_ROWS",
     "FORMULA_START",
     "INCOMPLETE",
     "LINEAGE_DIR",
+    "PROGRAMME_FILE",
+    "PROGRAMME_JSON",
+    "REVIEW_FILE",
     "SALES_SUFFIXES",
     "SOURCE_COLUMNS",
     "SURVEY_SUFFIXES",
@@ -68,17 +82,23 @@ __all__ = [
     "SalesPart",
     "atomic_dir",
     "bundled_reference_dir",
+    "empty_corrections",
     "empty_like_parquet",
     "fetch_survey",
+    "find_programme",
     "is_url",
     "list_raw_files",
     "list_raw_urls",
     "load",
     "neutralise_formulas",
     "plan_sales_parts",
+    "programme_for",
     "read_audit",
     "read_cohorts",
+    "read_corrections",
     "read_csv_text",
+    "read_programme",
+    "read_programme_json",
     "read_reference",
     "read_sales_file",
     "read_sales_part",

@@ -105,14 +105,16 @@ def list_raw_urls(raw_dir: str | Path) -> dict[str, list[tuple[str, str]]]:
 
 
 def fetch_survey(raw_dir: str, files: dict[str, list[tuple[str, str]]], target: Path, marker: str) -> Path:
-    """Copy the (small) survey files of a remote raw folder, and its sample marker, into ``target``."""
+    """Copy the (small) survey files of a remote raw folder, its sample marker, programme
+    configuration and corrections log into ``target``."""
     fs, root = _fs(str(raw_dir))
-    for url, name in files["baseline"] + files["followup"]:
+    for url, name in files["survey"] + files["forms"]:
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(fs.cat_file(_fs(url)[1]))
-    if fs.isfile(f"{root.rstrip('/')}/{marker}"):
-        (target / marker).write_bytes(fs.cat_file(f"{root.rstrip('/')}/{marker}"))
+    for extra in (marker, "programme.toml", "corrections.csv"):
+        if fs.isfile(f"{root.rstrip('/')}/{extra}"):
+            (target / extra).write_bytes(fs.cat_file(f"{root.rstrip('/')}/{extra}"))
     return target
 
 

@@ -23,12 +23,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from impact.contract import LINEAGE_TABLES, SCOPE, TABLES, CleanData, empty_quarantine
+from impact.contract import LINEAGE_TABLES, SCOPE, TABLES, CleanData, empty_quarantine, empty_review
 from impact.errors import InputError
 from impact.io.formulas import neutralise_formulas
+from impact.io.programme import PROGRAMME_JSON, read_programme_json
 
 __all__ = [
     "LINEAGE_DIR",
+    "REVIEW_FILE",
     "atomic_dir",
     "empty_like_parquet",
     "load",
@@ -43,6 +45,8 @@ __all__ = [
 
 #: folder of the lineage tables inside a processed folder
 LINEAGE_DIR = "lineage"
+#: answers matched tolerantly or not at all, for a person to review
+REVIEW_FILE = "review.csv"
 
 
 @contextlib.contextmanager
@@ -139,6 +143,8 @@ def write_processed(data: CleanData, out_dir: str | Path) -> Path:
             write_parquet(getattr(data, name), tmp / f"{name}.parquet")
         write_csv_safe(data.quarantine.drop(columns=[SCOPE], errors="ignore"), tmp / "quarantine.csv")
         write_json(data.audit, tmp / "audit.json")
+        write_json(data.programme.to_dict(), tmp / PROGRAMME_JSON)
+        write_csv_safe(data.review if data.review is not None else empty_review(), tmp / REVIEW_FILE)
         (tmp / LINEAGE_DIR).mkdir()
         for name in LINEAGE_TABLES:
             if name in data.lineage:
@@ -207,7 +213,21 @@ def load(processed_dir: str | Path, *, orders: bool = True, lineage: bool = Fals
             path = d / LINEAGE_DIR / f"{name}.parquet"
             if path.exists():
                 lineage_tables[name] = _read_table(path)
-    return CleanData(**tables, quarantine=q, audit=read_audit(d), lineage=lineage_tables)
+    review = (
+        pd.read_csv(d / REVIEW_FILE, dtype="string", keep_default_na=False, na_values=[""]).astype(
+            {"rows": "Int64"}
+        )
+        if (d / REVIEW_FILE).is_file()
+        else None
+    )
+    return CleanData(
+        **tables,
+        quarantine=q,
+        audit=read_audit(d),
+        lineage=lineage_tables,
+        programme=read_programme_json(d),
+        review=review,
+    )
 
 
 def read_audit(processed_dir: str | Path) -> dict:

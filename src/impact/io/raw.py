@@ -26,6 +26,7 @@ from impact._text import first_line as _first_line
 from impact.errors import InputError
 
 __all__ = [
+    "EXTRA_FIELDS",
     "INCOMPLETE",
     "SALES_SUFFIXES",
     "SOURCE_COLUMNS",
@@ -62,8 +63,11 @@ class RawFile:
 def list_raw_files(raw_dir: Path) -> dict[str, list[Path]]:
     """The raw files of a folder laid out by the data contract, in export (name) order.
 
-    Returns ``{"baseline": [...], "followup": [...], "sales": [...]}``. Raises
-    :class:`InputError` if the folder or its ``survey/`` part is missing.
+    Returns ``{"survey": [...], "forms": [...], "sales": [...]}``: the survey exports
+    (``survey/*.csv|xlsx``, whatever their names; which is a baseline and which a follow-up is
+    decided by :func:`impact.clean.exports.read_survey_exports`), the form definitions
+    (``survey/forms/*.xlsx``) and the sales exports. Raises :class:`InputError` if the folder or
+    its ``survey/`` part is missing or holds no export.
     """
     raw_dir = Path(raw_dir)
 
@@ -85,23 +89,21 @@ def layout(location: str, *, is_dir, files_below) -> dict[str, list[str]]:
     if not is_dir(""):
         raise InputError(f"{location}: raw folder not found")
     if not is_dir("survey"):
-        raise InputError(f"{location}: no survey/ folder (expected survey/baseline*.csv|xlsx)")
-    survey = sorted(parts[0] for parts in files_below("survey", recursive=False))
+        raise InputError(f"{location}: no survey/ folder (expected the survey exports, .csv or .xlsx)")
 
-    def forms(prefix: str) -> list[str]:
-        return [
-            f"survey/{n}"
-            for n in survey
-            if n.lower().startswith(prefix) and Path(n).suffix.lower() in SURVEY_SUFFIXES
-        ]
+    def usable(parts: tuple[str, ...], suffixes: tuple[str, ...]) -> bool:
+        name = parts[-1]
+        return Path(name).suffix.lower() in suffixes and not name.startswith((".", "_", "~$"))
 
+    survey = sorted(p[0] for p in files_below("survey", recursive=False) if usable(p, SURVEY_SUFFIXES))
+    forms = sorted(p[0] for p in files_below("survey/forms", recursive=False) if usable(p, (".xlsx",)))
     out = {
-        "baseline": forms("baseline"),
-        "followup": forms("followup"),
+        "survey": [f"survey/{n}" for n in survey],
+        "forms": [f"survey/forms/{n}" for n in forms],
         "sales": ["sales/" + "/".join(m) for m in sales_members(files_below("sales", recursive=True))],
     }
-    if not out["baseline"]:
-        raise InputError(f"{location}/survey: no baseline*.csv or baseline*.xlsx file")
+    if not out["survey"]:
+        raise InputError(f"{location}/survey: no survey export (.csv or .xlsx) in it")
     return out
 
 
@@ -147,6 +149,22 @@ def sniff_delimiter(header_line: str) -> str:
 MAX_CSV_FIELD = 256 * 1024 * 1024
 #: column of a survey frame naming the first missing field of a row cut short ("" when complete)
 INCOMPLETE = "_incomplete"
+#: what :data:`INCOMPLETE` holds for a row with more (non-empty) fields than the header
+EXTRA_FIELDS = "(fields beyond the header)"
+
+
+def _sniff_record(text: str) -> str:
+    """The delimiter that splits the file's first record (possibly several lines) into most fields."""
+    head = text[: 1 << 20].lstrip("\ufeff")
+    counts = {}
+    for d in (";", ",", "\t"):
+        try:
+            first = next(csv.reader(io.StringIO(head, newline=""), delimiter=d), [])
+        except csv.Error:
+            first = []
+        counts[d] = len(first)
+    best = max(counts, key=lambda d: (counts[d], d == ";"))
+    return best if counts[best] > 1 else sniff_delimiter(head.split("\n", 1)[0].rstrip("\r"))
 
 
 def _strip_nul(data: bytes) -> tuple[bytes, int]:
@@ -186,18 +204,20 @@ def _csv_rows(text: str, sep: str, name: str) -> list[list[str]]:
 def read_csv_text(path: Path, name: str) -> RawFile:
     """Read a small CSV export (survey) completely as text.
 
-    NUL bytes are removed (counted in ``notes["nul_bytes_removed"]``). A row with fewer
-    fields than the header (a file cut off mid-row) is kept, with the name of its first
-    missing column in the :data:`INCOMPLETE` column, for cleaning to set it aside whole.
-    Extra trailing fields that are empty are dropped; non-empty ones are an InputError.
+    NUL bytes are removed (counted in ``notes["nul_bytes_removed"]``). The delimiter is the one
+    that splits the first *record* (not line: a quoted header may span lines) into most fields.
+    A row with fewer fields than the header (a file cut off mid-row) is kept, with the name of
+    its first missing column in the :data:`INCOMPLETE` column, for cleaning to set it aside
+    whole. Extra trailing fields that are empty are dropped; a row with non-empty ones (its
+    values shifted, e.g. by Kobo's extra column for an answer not in the form) is marked
+    :data:`EXTRA_FIELDS` there, to be set aside whole too.
     """
     data = Path(path).read_bytes()
     if not data.strip():
         raise InputError(f"{name}: file is empty")
     data, nul = _strip_nul(data)
     text, encoding = _decode(data, name)
-    first = text.split("\n", 1)[0].rstrip("\r")
-    sep = sniff_delimiter(first)
+    sep = _sniff_record(text)
     rows = _csv_rows(text, sep, name)
     if not rows:
         raise InputError(f"{name}: file is empty")
@@ -206,12 +226,11 @@ def read_csv_text(path: Path, name: str) -> RawFile:
         raise InputError(f"{name}: the header is separated by '|' — export with ';', ',' or tab")
     width = len(header)
     cells, missing = [], []
-    for i, r in enumerate(body, start=2):
+    for r in body:
+        extra = len(r) > width and any(v.strip() for v in r[width:])
         if len(r) > width:
-            if any(v.strip() for v in r[width:]):
-                raise InputError(f"{name}: row {i} has {len(r)} fields but the header has {width}")
             r = r[:width]
-        missing.append(header[len(r)] if len(r) < width else "")
+        missing.append(EXTRA_FIELDS if extra else header[len(r)] if len(r) < width else "")
         cells.append(r + [""] * (width - len(r)))
     frame = pd.DataFrame(cells, columns=header, dtype=object) if cells else pd.DataFrame(columns=header)
     frame = frame.astype(object)

@@ -6,6 +6,8 @@ All functions are pure and vectorised (merges and column arithmetic; no row loop
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -13,6 +15,7 @@ import pyarrow.compute as pc
 
 from impact import config, vocab
 from impact.measure.reference import cpi_at, min_wage_for
+from impact.programme import Cohort
 
 __all__ = [
     "activity_curve",
@@ -27,8 +30,9 @@ __all__ = [
 #: the income target attainment and recovery measures use monthly incomes in rupiah
 
 
-def _training_month(cohort: pd.Series) -> pd.Series:
-    months = {c: pd.Timestamp(v.training_month) for c, v in vocab.COHORTS.items()}
+def _training_month(cohort: pd.Series, cohorts: Mapping[str, Cohort]) -> pd.Series:
+    """Each row's cohort's training month (month start); missing for a cohort not in ``cohorts``."""
+    months = {c: pd.Timestamp(v.training_month) for c, v in cohorts.items()}
     return cohort.astype("string").map(months).astype("datetime64[us]")
 
 
@@ -44,15 +48,18 @@ def _positions(values: pd.Series, lookup: pd.Series) -> np.ndarray:
     return found.fill_null(-1).to_numpy().astype("int64")
 
 
-def eligible_waves(participants: pd.DataFrame, followups: pd.DataFrame) -> pd.DataFrame:
+def eligible_waves(
+    participants: pd.DataFrame, followups: pd.DataFrame, *, cohorts: Mapping[str, Cohort] | None = None
+) -> pd.DataFrame:
     """Every participant × every wave of their cohort (the denominator of response rates).
 
-    A cohort's waves come from :data:`impact.vocab.COHORTS`; for a cohort not registered
-    there, the waves observed in its follow-ups.
+    A cohort's waves come from ``cohorts`` (the programme configuration); for a cohort not in
+    it, the waves observed in its follow-ups.
     """
+    cohorts = cohorts or {}
     observed = followups.merge(participants[["participant_id", "cohort"]], on="participant_id")
-    pairs = [(c, w) for c, spec in vocab.COHORTS.items() for w in spec.waves]
-    known = set(vocab.COHORTS)
+    pairs = [(c, w) for c, spec in cohorts.items() for w in spec.waves]
+    known = set(cohorts)
     extra = {(c, str(w)) for c, w in observed[["cohort", "wave"]].drop_duplicates().itertuples(index=False)}
     # each cohort's waves in order, so that every participant's rows come in wave order
     pairs += sorted(
@@ -73,8 +80,10 @@ def recovery_by_wave(
     cpi: pd.Series | None = None,
     threshold: float = config.RECOVERY_THRESHOLD,
     partial: float = config.PARTIAL_THRESHOLD,
+    cohorts: Mapping[str, Cohort] | None = None,
 ) -> pd.DataFrame:
-    """One row per participant × wave of their cohort, responded or not.
+    """One row per participant × wave of their cohort, responded or not (waves and training months
+    from ``cohorts``, the programme configuration; see :func:`eligible_waves`).
 
     - ``recovery_ratio`` = ``income_total_idr`` / ``income_before_idr``; missing when either
       is missing or the baseline is 0 (never inf, never "not recovered").
@@ -93,10 +102,13 @@ def recovery_by_wave(
       ``real_recovery_ratio`` = total / that.
     """
     # people in output order (cohort, participant id); every merge below keeps the left order
-    base = eligible_waves(participants.sort_values(["cohort", "participant_id"], kind="stable"), followups)
+    cohorts = cohorts or {}
+    base = eligible_waves(
+        participants.sort_values(["cohort", "participant_id"], kind="stable"), followups, cohorts=cohorts
+    )
     fu = followups.assign(wave=followups["wave"].astype(vocab.WAVE_DTYPE))
     df = base.merge(fu, on=["participant_id", "wave"], how="left", validate="one_to_one")
-    training = _training_month(df["cohort"])
+    training = _training_month(df["cohort"], cohorts)
     df["months_after_training"] = (
         df["wave"].astype("string").map({k: v for k, v in vocab.WAVES.items()}).astype("Int64")
     )
@@ -165,7 +177,11 @@ def baseline_ratio(participants: pd.DataFrame) -> pd.Series:
 
 
 def participant_months(
-    participants: pd.DataFrame, reseller_monthly: pd.DataFrame, *, through: pd.Timestamp | None = None
+    participants: pd.DataFrame,
+    reseller_monthly: pd.DataFrame,
+    *,
+    through: pd.Timestamp | None = None,
+    cohorts: Mapping[str, Cohort] | None = None,
 ) -> pd.DataFrame:
     """Participant (with a reseller account) × calendar month from the training month to ``through``.
 
@@ -180,7 +196,9 @@ def participant_months(
         participants["reseller_key"].notna(),
         ["participant_id", "reseller_key", "cohort", "confederation", "gender"],
     ]
-    acc = acc.assign(training_month=_training_month(acc["cohort"])).dropna(subset=["training_month"])
+    acc = acc.assign(training_month=_training_month(acc["cohort"], cohorts or {})).dropna(
+        subset=["training_month"]
+    )
     # sorted people, months ascending within each: the output order without sorting the long table
     acc = acc.sort_values("participant_id", kind="stable", ignore_index=True)
     last = pd.Timestamp(through) if through is not None else reseller_monthly["month"].max()

@@ -12,7 +12,14 @@ import pandas as pd
 from impact.errors import ReferenceDataError
 from impact.io.reference import ReferenceFiles
 
-__all__ = ["cpi_at", "min_wage_for", "monthly_cpi", "reference_tables", "unknown_districts"]
+__all__ = [
+    "cpi_at",
+    "min_wage_for",
+    "missing_district_years",
+    "monthly_cpi",
+    "reference_tables",
+    "unknown_districts",
+]
 
 
 def reference_tables(files: ReferenceFiles) -> tuple[pd.DataFrame, pd.Series]:
@@ -89,15 +96,22 @@ def unknown_districts(min_wage: pd.DataFrame, district: pd.Series) -> list[str]:
 
 
 def min_wage_for(
-    min_wage: pd.DataFrame, district: pd.Series, year: pd.Series, *, unknown: str = "raise"
+    min_wage: pd.DataFrame,
+    district: pd.Series,
+    year: pd.Series,
+    *,
+    unknown: str = "raise",
+    carry_forward: bool = False,
 ) -> pd.DataFrame:
     """Monthly minimum wage (rupiah) of each district for each year, with the year used.
 
     A district absent from the table raises :class:`ReferenceDataError` listing the districts
     (``unknown="missing"``: its rows get missing instead, for callers that report them).
-    A year not in the table uses the latest earlier year of that district (``min_wage_year``
-    says which); a year before every row of the district gives missing. Missing districts or
-    years in the input give missing.
+    A year not in the table gives missing — a minimum wage is never invented
+    (:func:`missing_district_years` lists them for the report's notes); with
+    ``carry_forward=True`` (a programme's explicit choice) it takes the latest earlier year of that
+    district instead (``min_wage_year`` says which). Missing districts or years in the input give
+    missing.
     """
     table = min_wage.assign(_key=min_wage["district"].astype("string").str.strip().str.casefold())
     d = district.astype("string").str.strip().str.casefold()
@@ -120,8 +134,33 @@ def min_wage_for(
         by="_key",
         direction="backward",
     )
+    if not carry_forward:
+        merged = merged[merged["min_wage_year"] == merged["year"]]
     out = pd.DataFrame(index=district.index)
     merged = merged.set_index("_row")
     out["min_wage_idr"] = merged["min_wage_monthly_idr"].reindex(out.index).astype("Int64")
     out["min_wage_year"] = merged["min_wage_year"].reindex(out.index).astype("Int64")
     return out
+
+
+def missing_district_years(
+    min_wage: pd.DataFrame, district: pd.Series, year: pd.Series
+) -> list[tuple[str, int]]:
+    """(district, year) pairs asked for whose district is in the table but not for that year."""
+    known_districts = set(min_wage["district"].astype("string").str.strip().str.casefold())
+    have = set(
+        zip(
+            min_wage["district"].astype("string").str.strip().str.casefold(),
+            min_wage["year"].astype(int),
+            strict=True,
+        )
+    )
+    asked = pd.DataFrame(
+        {"district": district.astype("string").str.strip(), "year": year.astype("Int64")}
+    ).dropna()
+    out = set()
+    for d, y in asked.drop_duplicates().itertuples(index=False):
+        key = d.casefold()
+        if key in known_districts and (key, int(y)) not in have:
+            out.add((str(d), int(y)))
+    return sorted(out)

@@ -8,7 +8,7 @@ over groups (a handful), never over rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,12 +16,11 @@ import pandas as pd
 from impact import config, vocab
 from impact.measure import stats
 from impact.measure.indicators import baseline_ratio
+from impact.programme import LOGFRAME_INDICATORS
 
 __all__ = [
     "ALL",
-    "LOGFRAME_TARGETS",
     "attrition_balance",
-    "cohort_label",
     "comparisons",
     "group_cells",
     "logframe",
@@ -30,19 +29,15 @@ __all__ = [
 ]
 
 ALL = "All"
-#: programme targets of the logframe (shares in 0–1, ratio in units of the pre-layoff wage)
-LOGFRAME_TARGETS = {
-    "share_recovered": 0.5,
-    "median_recovery_ratio": 0.8,
-    "share_ever_sold": 0.7,
-    "share_above_min_wage": 0.4,
-}
 
 
 def _levels(frame: pd.DataFrame, col: str) -> list[str]:
+    """The levels of a grouping column: every category (empty ones too), except ``unmapped``
+    (answers that matched no confederation) when nobody has it."""
     s = frame[col]
     if isinstance(s.dtype, pd.CategoricalDtype):
-        return [str(c) for c in s.cat.categories]
+        used = set(s.dropna().astype(str))
+        return [str(c) for c in s.cat.categories if c != vocab.UNMAPPED or c in used]
     return sorted(s.dropna().astype(str).unique())
 
 
@@ -218,7 +213,7 @@ def logframe(
     sales: pd.DataFrame | None,
     *,
     wave: str,
-    targets: dict[str, float] | None = None,
+    targets: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Donor logframe: Indicator | Baseline | Target | Actual | % of target | Women | Men | Source.
 
@@ -226,7 +221,11 @@ def logframe(
     "% of target" = actual / target. Women/Men give the actual with its n (``30% (n=10)`` for
     shares, ``0.62 (n=10)`` for ratios).
     """
-    t = LOGFRAME_TARGETS | (targets or {})
+    t = (
+        {k: targets.get(k, np.nan) for k in LOGFRAME_INDICATORS}
+        if targets
+        else dict.fromkeys(LOGFRAME_INDICATORS, np.nan)
+    )
     w = waves[waves["wave"].astype("string") == wave]
     has = w[w["recovery_ratio"].notna()]
     base_ratio = baseline_ratio(participants)
@@ -292,8 +291,3 @@ def logframe(
     return out.astype(
         {"Baseline": "Float64", "Target": "Float64", "Actual": "Float64", "% of target": "Float64"}
     )
-
-
-def cohort_label(cohort: str) -> str:
-    """Display name of a cohort (its code when unregistered)."""
-    return vocab.COHORTS[cohort].name if cohort in vocab.COHORTS else cohort

@@ -7,7 +7,6 @@ import pandas as pd
 from impact import config
 from impact.config import ReportParams
 from impact.contract import CleanData
-from impact.measure import tables
 from impact.publish import disclosure
 from impact.publish.format import for_excel, survival_summary
 from impact.publish.results import build
@@ -44,7 +43,7 @@ def annex_tables(
     }
     legend = disclosure.legend(r.params.min_cell_size, audience=audience)
     rows = [
-        ("title", f"Indicator annex — {tables.cohort_label(cohort)} ({audience})"),
+        ("title", f"Indicator annex — {r.programme.cohort_name(cohort)} ({audience})"),
         (
             "audience",
             "INTERNAL — not for publication" if audience == "internal" else "public: small cells hidden",

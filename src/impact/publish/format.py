@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 
 from impact import config, vocab
-from impact.measure.tables import cohort_label
 from impact.publish import disclosure
 from impact.publish.results import CohortResults
 
@@ -107,10 +106,10 @@ def heading(r: CohortResults, title: str = "") -> str:
         if r.params.confederation == "all"
         else vocab.CONFEDERATIONS[r.params.confederation]
     )
-    head = title or f"Income recovery after layoff — {cohort_label(r.params.cohort)}"
+    head = title or f"Income recovery after layoff — {r.programme.cohort_name(r.params.cohort)}"
     lines = [
         f"# {head}",
-        f"**Cohort:** {cohort_label(r.params.cohort)} · **Scope:** {scope} · "
+        f"**Cohort:** {r.programme.cohort_name(r.params.cohort)} · **Scope:** {scope} · "
         f"**Audience:** {r.params.audience}",
     ]
     if r.params.audience == "internal":

@@ -21,7 +21,8 @@ from impact.config import ReportParams
 from impact.contract import CleanData
 from impact.errors import ParameterError
 from impact.measure import indicators, stats, tables
-from impact.measure.reference import reference_tables, unknown_districts
+from impact.measure.reference import missing_district_years, reference_tables, unknown_districts
+from impact.programme import Programme
 from impact.publish import disclosure, plots
 
 __all__ = ["CohortResults", "build", "check_params"]
@@ -48,6 +49,7 @@ class CohortResults:
     audit: dict
     quarantine: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    programme: Programme = field(default_factory=Programme)
     _cache: dict = field(default_factory=dict, repr=False)
 
     # --- helpers -----------------------------------------------------------------------------
@@ -131,7 +133,11 @@ class CohortResults:
         return out
 
     def logframe(self, *, targets: dict | None = None) -> pd.DataFrame:
-        """Logframe rows; the women/men columns are hidden when a sex has fewer than min_cell_size."""
+        """Logframe rows against the programme's targets (``targets`` overrides them; an indicator
+        without a target has none); the women/men columns are hidden when a sex has fewer than
+        min_cell_size."""
+        if targets is None:
+            targets = {t.indicator: t.target for t in self.programme.logframe if t.target is not None}
         lf = tables.logframe(
             self.waves, self.participants, self.sales, wave=self.latest_wave, targets=targets
         )
@@ -152,6 +158,7 @@ class CohortResults:
             return pct.where(is_share, num).astype("string").fillna("–")
 
         out = lf.assign(**{c: fmt(lf[c].astype("Float64")) for c in ("Baseline", "Target", "Actual")})
+        out["Target"] = out["Target"].mask(lf["Target"].isna(), "target not set")
         out["% of target"] = (
             lf["% of target"].map(lambda a: f"{a:.0%}", na_action="ignore").astype("string").fillna("–")
         )
@@ -208,10 +215,13 @@ class CohortResults:
 
     def commission_table(self) -> pd.DataFrame:
         """Quantiles of monthly commission (rupiah) among active accounts, by month since training."""
-        act = self.months[self.months["active"]]
+        columns = ["p10", "p25", "median", "p75", "p90"]
+        act = self.months[self.months["active"]] if "active" in self.months else self.months.iloc[:0]
+        if act.empty:
+            return pd.DataFrame(columns=["months_since_training", *columns, "n_active"])
         g = act.groupby("months_since_training")["commission_idr"]
         q = g.quantile([0.1, 0.25, 0.5, 0.75, 0.9]).unstack()
-        q.columns = ["p10", "p25", "median", "p75", "p90"]
+        q.columns = columns
         q["n_active"] = g.size()
         q = q[q["n_active"] >= self.params.min_cell_size]
         return q.reset_index()
@@ -404,7 +414,9 @@ def build(
     """
     data = source if isinstance(source, CleanData) else io.load(source, orders=False)
     params = check_params(params or ReportParams(**kwargs), data)
-    wages, cpi = reference_tables(io.read_reference(reference_dir))
+    programme = data.programme
+    files = io.read_reference(reference_dir, spec=programme.reference)
+    wages, cpi = reference_tables(files)
     p, fu, rm = _filter(data, params)
     waves = indicators.recovery_by_wave(
         p,
@@ -415,26 +427,45 @@ def build(
         unknown_district="missing",
         threshold=params.recovery_threshold,
         partial=params.partial_threshold,
+        cohorts=programme.cohorts,
     )
     through = pd.Timestamp(params.as_of).to_period("M").to_timestamp() if params.as_of else None
     months = indicators.participant_months(
-        p, rm if len(rm) else data.reseller_monthly.iloc[:0], through=through
+        p, rm if len(rm) else data.reseller_monthly.iloc[:0], through=through, cohorts=programme.cohorts
     )
     sales = (
         indicators.first_sales(months)
         if len(months)
         else pd.DataFrame(columns=["participant_id", "ever_sold", "gender"])
     )
+    notes = _reference_notes(wages, p, waves, files.folder)
+    cohort = programme.cohorts.get(params.cohort)
+    if cohort is not None and cohort.inferred:
+        notes.append(
+            f"The cohort {params.cohort} is not in the programme configuration: its "
+            f"{', '.join(f.replace('_', ' ') for f in cohort.inferred)} were taken from the data "
+            f"(training month {cohort.training_month:%B %Y}, from the baseline registration dates)."
+        )
+    return CohortResults(params, p, waves, months, sales, data.audit, data.quarantine, notes, programme)
+
+
+def _reference_notes(wages: pd.DataFrame, p: pd.DataFrame, waves: pd.DataFrame, where: str) -> list[str]:
+    """What the reference data could not answer: districts and district-years without a UMK."""
     notes = []
     unknown = unknown_districts(wages, p["district"])
     if unknown:
         n = int(p["district"].isin(unknown).sum())
         notes.append(
-            f"Minimum wage: {len(unknown)} district name(s) given by {n} participant(s) are not in the reference "
-            "table (data/reference/min_wage.csv); 'at least the minimum wage' is missing for them."
+            f"Minimum wage: {len(unknown)} district name(s) given by {n} participant(s) are not in the "
+            "minimum-wage reference table; 'at least the minimum wage' is missing for them."
         )
-    if "min_wage_year" in waves and (waves["min_wage_year"] < waves["interview_date"].dt.year).any():
+    asked = waves.dropna(subset=["interview_date"])
+    gaps = missing_district_years(wages, asked["district"], asked["interview_date"].dt.year)
+    if gaps:
+        listed = "; ".join(f"{d} {y}" for d, y in gaps)
         notes.append(
-            "Minimum wage: for interview years not yet in the reference table, the latest earlier year's UMK is used."
+            f"Minimum wage: no sourced UMK for {listed} in the reference data ({where}); 'at least the "
+            "minimum wage' is missing for interviews there and then (add the decree's figure to the "
+            "programme's reference file to fill it)."
         )
-    return CohortResults(params, p, waves, months, sales, data.audit, data.quarantine, notes)
+    return notes

@@ -37,8 +37,9 @@ import pandas as pd
 
 import impact.clean.parse as parse
 from impact import io
-from impact.clean import survey
+from impact.clean.exports import read_survey_exports
 from impact.clean.parse._core import _missing_issue
+from impact.io.xlsform import read_forms
 
 __all__ = [
     "Finding",
@@ -191,18 +192,17 @@ def collect_pii(raw_dir: Path) -> PiiSet:
     names: set[str] = set()
     phones: set[str] = set()
     niks: set[str] = set()
-    for kind, fields in (("baseline", survey.BASELINE_FIELDS), ("followup", survey.FOLLOWUP_FIELDS)):
-        for path in files[kind]:
-            name = path.relative_to(raw_dir).as_posix()
-            body, _ = survey.drop_hxl_row(io.read_survey_file(path, name).frame)
-            frame, _ = survey.resolve_columns(body, fields=fields, required=(), file=name)
-            text = frame.astype(object).where(frame.notna(), "").astype(str)
-            blank = pd.Series("", index=text.index)
-            full = text.get("respondent/full_name", blank)
-            keep = ~full.map(_is_test_submission).astype(bool)
-            names |= {n for v in full[keep] if not _is_blank(v) for n in _names_of(v)}
-            phones |= _national_phones(text.get("respondent/phone", blank)[keep])
-            niks |= {nik for v in text.get("respondent/nik", blank)[keep] if (nik := _nik_of(v))}
+    # read exactly as cleaning reads them: label exports through their form definitions too
+    forms = read_forms(raw_dir, files["forms"])
+    for export in read_survey_exports(raw_dir, files["survey"], forms=forms, strict=False):
+        frame = export.frame
+        text = frame.astype(object).where(frame.notna(), "").astype(str)
+        blank = pd.Series("", index=text.index)
+        full = text.get("respondent/full_name", blank)
+        keep = ~full.map(_is_test_submission).astype(bool)
+        names |= {n for v in full[keep] if not _is_blank(v) for n in _names_of(v)}
+        phones |= _national_phones(text.get("respondent/phone", blank)[keep])
+        niks |= {nik for v in text.get("respondent/nik", blank)[keep] if (nik := _nik_of(v))}
     return PiiSet(names=names, phones=phones, niks=niks)
 
 

@@ -43,7 +43,7 @@ def _index_rows(reports_dir: Path, summary: RunSummary) -> dict[str, dict[str, d
     """cohort -> slug -> {"files": {kind: relative path}, "failed": message} from disk and the summary."""
     rows: dict[str, dict[str, dict[str, Any]]] = {}
     folders = [p for p in reports_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    order = {c: i for i, c in enumerate(vocab.COHORTS)}
+    order = {c: i for i, c in enumerate(summary.cohort_names)}
     for folder in sorted(folders, key=lambda p: (order.get(p.name, len(order)), p.name)):
         for f in sorted(folder.iterdir()):
             stem, _, kind = f.name.partition(".")
@@ -88,7 +88,7 @@ def write_index(reports_dir: Path, summary: RunSummary) -> Path:
     if not rows:
         parts.append("<p>No reports yet.</p>")
     for cohort, reports in rows.items():
-        name = vocab.COHORTS[cohort].name if cohort in vocab.COHORTS else cohort
+        name = summary.cohort_names.get(cohort, cohort)
         parts.append(f"<h2>{esc(name)} <span class='meta'>({esc(cohort)})</span></h2>")
         annexes = (
             sorted((reports_dir / cohort).glob("indicators_*.xlsx"))

@@ -11,6 +11,7 @@ from typing import Any
 from impact import io, vocab
 from impact.config import AUDIENCES, ReportParams
 from impact.errors import ParameterError, ReportError
+from impact.programme import Programme
 
 __all__ = [
     "ALL",
@@ -51,9 +52,10 @@ def notebook_parameters(params: ReportParams, processed_dir: str | Path) -> dict
     return {"processed_dir": str(Path(processed_dir).resolve()), **params.as_dict()}
 
 
-def report_title(params: ReportParams) -> str:
-    """A human title, e.g. ``Sukabumi, September 2023 — KSPN (internal)``."""
-    cohort = vocab.COHORTS[params.cohort].name if params.cohort in vocab.COHORTS else params.cohort
+def report_title(params: ReportParams, programme: Programme | None = None) -> str:
+    """A human title, e.g. ``Sukabumi, September 2023 — KSPN (internal)`` (cohort names from the
+    programme configuration)."""
+    cohort = programme.cohort_name(params.cohort) if programme else params.cohort
     conf = "all confederations" if params.confederation == ALL else vocab.CONFEDERATIONS[params.confederation]
     return f"{cohort} — {conf} ({params.audience})"
 
@@ -166,6 +168,7 @@ def load_manifest(path: Path, *, cohorts: list[str]) -> list[ReportParams]:
 
 
 def discover_cohorts(processed_dir: str | Path) -> list[str]:
-    """The cohorts present in a processed folder, registered cohorts first (in their order)."""
+    """The cohorts present in a processed folder, configured cohorts first (in the configuration's order)."""
     found = set(io.read_cohorts(processed_dir))
-    return [c for c in vocab.COHORTS if c in found] + sorted(found - set(vocab.COHORTS))
+    order = list(io.read_programme_json(processed_dir).cohorts)
+    return [c for c in order if c in found] + sorted(found - set(order))

@@ -47,6 +47,8 @@ class _Task:
     kernel_name: str
     timeout: int | None
     stamp: dict[str, Any]
+    #: the report's title (cohort name from the programme configuration)
+    title: str = ""
     #: start the kernel of this worker's next report while this one renders
     prestart: bool = False
 
@@ -138,7 +140,7 @@ def _run_one(task: _Task) -> _Result:
             t = time.perf_counter()
             footer = stamp_text({**task.stamp, "parameters": params})
             banner = INTERNAL_BANNER if spec.internal else None
-            page = to_html(executed, title=report_title(spec), banner=banner, footer=footer)
+            page = to_html(executed, title=task.title or report_title(spec), banner=banner, footer=footer)
             offending = check_offline(page)
             if offending:
                 raise ReportError(
@@ -204,7 +206,11 @@ def run_reports(
     )
     if not notebook.is_file():
         raise ReportError(f"{notebook}: notebook not found (pass --notebook)")
-    summary = RunSummary(stamp=reproducibility_stamp(processed_dir, {}))
+    programme = io.read_programme_json(processed_dir)
+    summary = RunSummary(
+        stamp=reproducibility_stamp(processed_dir, {}),
+        cohort_names={code: c.name for code, c in programme.cohorts.items()},
+    )
     chromium = find_chromium() if pdf else None
     if pdf and chromium is None:
         summary.messages.append(
@@ -231,6 +237,7 @@ def run_reports(
                 kernel_name,
                 timeout,
                 summary.stamp,
+                title=report_title(s, programme),
                 prestart=i < len(specs) - workers,
             )
             for i, s in enumerate(specs)

@@ -28,6 +28,8 @@ class RunSummary:
     #: notices for the user (e.g. PDF skipped)
     messages: list[str] = field(default_factory=list)
     stamp: dict[str, Any] = field(default_factory=dict)
+    #: cohort code → display name (from the programme configuration), for the index page
+    cohort_names: dict[str, str] = field(default_factory=dict)
     index: Path | None = None
 
     @property

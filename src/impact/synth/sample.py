@@ -47,6 +47,7 @@ from impact.synth.messy import (
 )
 from impact.synth.truth import (
     ID_MONTHS,
+    SAMPLE_PROGRAMME_TOML,
     SPECS,
     build_followups,
     build_orders,
@@ -480,6 +481,7 @@ def write_sample(out_dir: Path, *, seed: int = config.SEED) -> dict[str, int]:
             path.write_bytes(_csv_bytes(list(SALES_FIELDS), frows, sep=sep, quote_all=False, bom=False))
         counts[f"sales/{fname}"] = len(frows)
 
+    (raw / "programme.toml").write_text(SAMPLE_PROGRAMME_TOML, encoding="utf-8")
     (raw / config.SAMPLE_MARKER).write_text(
         "Synthetic sample data written by `impact sample`. Every person in it is fake.\n"
         "Cleaning a folder holding this file uses the documented demo pseudonymisation secret.\n"

@@ -6,6 +6,7 @@ exports made from it are in :mod:`impact.synth.sample`, written messily by :mod:
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from impact import config, vocab
+from impact.programme import Programme
 
 __all__ = [
     "CATEGORIES",
@@ -26,6 +28,8 @@ __all__ = [
     "MOBILE_PREFIXES",
     "NIK_REGION",
     "SALES_END",
+    "SAMPLE_PROGRAMME",
+    "SAMPLE_PROGRAMME_TOML",
     "SPECS",
     "CohortSpec",
     "build_followups",
@@ -165,6 +169,70 @@ class CohortSpec:
     extra: dict = field(default_factory=dict)
 
 
+#: the sample's programme configuration, written as ``raw/programme.toml`` (its cohorts are what
+#: the generator draws people for; the targets are illustrative, for the synthetic sample only)
+SAMPLE_PROGRAMME_TOML = """\
+# Programme configuration of the synthetic sample (see docs/programme.md for every key).
+# The people in the sample are fake; the logframe targets here are illustrative only.
+
+[programme]
+name = "Promise II Impact"
+agency = "International Labour Organization (ILO)"
+donor = "State Secretariat for Economic Affairs (SECO), Switzerland"
+country = "Indonesia"
+platform = "a social-commerce reseller platform"
+partners = ["DNKI", "OJK"]
+reporting_period = "September 2023 – December 2024"
+
+[[cohorts]]
+code = "sukabumi-2023"
+name = "Sukabumi, September 2023"
+district = "Kabupaten Sukabumi"
+training_month = "2023-09"
+code_prefix = "SKB23"
+waves = ["m3", "m6", "m12"]
+trained = 48
+sessions = 3
+
+[[cohorts]]
+code = "bekasi-2024"
+name = "Bekasi, May 2024"
+district = "Kota Bekasi"
+training_month = "2024-05"
+code_prefix = "BKS24"
+waves = ["m3", "m6"]
+trained = 40
+sessions = 3
+
+# Extra spellings seen in this programme's exports (on top of the suite's own).
+[aliases]
+confederation = { "Konfederasi Serikat Pekerja Seluruh Indonesia Rek." = "kspsi_rek" }
+
+# Logframe targets (shares 0-1; the recovery ratio in units of the pre-layoff wage).
+[[logframe]]
+indicator = "share_recovered"
+target = 0.5
+women = 0.5
+men = 0.5
+source = "illustrative target (synthetic sample)"
+
+[[logframe]]
+indicator = "median_recovery_ratio"
+target = 0.8
+source = "illustrative target (synthetic sample)"
+
+[[logframe]]
+indicator = "share_above_min_wage"
+target = 0.4
+source = "illustrative target (synthetic sample)"
+
+[[logframe]]
+indicator = "share_ever_sold"
+target = 0.7
+source = "illustrative target (synthetic sample)"
+"""
+SAMPLE_PROGRAMME = Programme.from_dict(tomllib.loads(SAMPLE_PROGRAMME_TOML), source="programme.toml")
+
 SPECS = (
     CohortSpec(
         cohort="sukabumi-2023",
@@ -200,7 +268,7 @@ def _round_to(x: float, step: int) -> int:
 
 def build_participants(rng: np.random.Generator, spec: CohortSpec) -> pd.DataFrame:
     """Clean participant records of one cohort (the truth), one row per participant."""
-    cohort = vocab.COHORTS[spec.cohort]
+    cohort = SAMPLE_PROGRAMME.cohorts[spec.cohort]
     confeds = [c for c, k in spec.confederation_sizes.items() for _ in range(k)]
     n = len(confeds)
     rng.shuffle(confeds)
@@ -316,13 +384,13 @@ def build_orders(
             "reseller_id": [
                 f"EVM-{int(x):08d}" for x in rng.integers(100_000, 99_999_999, size=extra_resellers)
             ],
-            "cohort": rng.choice(list(vocab.COHORTS), size=extra_resellers),
+            "cohort": rng.choice(list(SAMPLE_PROGRAMME.cohorts), size=extra_resellers),
             "gender": "unknown",
         }
     )
     rows = []
     for acc in pd.concat([accounts, others], ignore_index=True).itertuples(index=False):
-        start = pd.Timestamp(vocab.COHORTS[acc.cohort].training_month)
+        start = pd.Timestamp(SAMPLE_PROGRAMME.cohorts[acc.cohort].training_month)
         if rng.random() < 0.2:  # never sells
             continue
         scale = rng.lognormal(np.log(6), 1.2) * (0.8 if acc.gender == "female" else 1.0)
@@ -372,7 +440,7 @@ def build_followups(
     rng: np.random.Generator, participants: pd.DataFrame, orders: pd.DataFrame, spec: CohortSpec
 ) -> pd.DataFrame:
     """Clean follow-up answers (the truth), one row per responding participant x wave."""
-    cohort = vocab.COHORTS[spec.cohort]
+    cohort = SAMPLE_PROGRAMME.cohorts[spec.cohort]
     ppl = participants[participants["cohort"] == spec.cohort].reset_index(drop=True)
     n = len(ppl)
     completed = orders[orders["status"] == "completed"]

@@ -37,10 +37,19 @@ import pandas as pd
 from impact import config, io
 from impact.clean import sales, schema
 from impact.clean.audit import Ledger, lineage_counts
-from impact.clean.core import clean_survey, make_audit, sales_tables, sort_quarantine
+from impact.clean.core import (
+    Corrections,
+    clean_survey,
+    config_hashes,
+    make_audit,
+    sales_tables,
+    sort_quarantine,
+)
+from impact.clean.corrections import apply_corrections
 from impact.clean.link import match_report
 from impact.contract import SCOPE
 from impact.errors import ClusterError
+from impact.programme import Programme
 
 __all__ = ["DEFAULT_WORKERS", "clean_to", "connect"]
 
@@ -194,6 +203,7 @@ def clean_part(
     params: config.CleaningParams,
     out_path: str | None,
     lineage_path: str | None = None,
+    corrections: pd.DataFrame | None = None,
 ) -> dict:
     """Read, clean, link and pseudonymise one partition with the pandas path's functions.
 
@@ -214,9 +224,13 @@ def clean_part(
     keep = np.ones(len(stacked), dtype=bool)
     keep[drop] = False
     # what drop_superseded returns once pass 1 has found the rows it drops: the rest, ids trimmed
+    ledger = Ledger()
+    applied = None
+    if corrections is not None and len(corrections):
+        stacked, applied = apply_corrections(stacked, corrections, file=part.name, fields=sales.SALES_FIELDS)
+        ledger.add(part.name, "corrected_by_log", int(applied["rows"].sum()))
     current = stacked.loc[keep]
     current = current.assign(order_id=current["order_id"].str.strip())
-    ledger = Ledger()
     orders = sales.clean_orders(current, ledger, params=params)
     out_orders, monthly, counts, lineage = sales_tables(orders, accounts, secret=secret)
     schema.validate("orders", out_orders)
@@ -231,6 +245,7 @@ def clean_part(
         "link": counts,
         "orders": len(out_orders),
         "rows_clean": lineage_counts(lineage),
+        "corrections_applied": applied,
     }
 
 
@@ -257,6 +272,7 @@ def clean_to(
     params: config.CleaningParams | None = None,
     blocksize: int = io.DEFAULT_BLOCKSIZE,
     part_rows: int = io.DEFAULT_PART_ROWS,
+    programme: str | Path | Programme | None = None,
 ) -> dict:
     """Clean ``raw_dir`` (local folder or fsspec URL) into ``out_dir`` on the cluster of ``client``.
 
@@ -274,11 +290,17 @@ def clean_to(
             survey_dir = io.fetch_survey(str(raw_dir), urls, Path(tmp), config.SAMPLE_MARKER)
         else:
             survey_dir = Path(raw_dir)
-        files = {k: [survey_dir / name for _, name in urls[k]] for k in ("baseline", "followup")}
+        files = {k: [survey_dir / name for _, name in urls[k]] for k in ("survey", "forms")}
         key, key_source = io.resolve_secret(survey_dir, secret=secret, secret_file=secret_file)
+        prog = io.programme_for(survey_dir, programme)
         ledger = Ledger()
-        sv = clean_survey(survey_dir, files, ledger, params=params, secret=key)
+        corrections = Corrections(io.read_corrections(survey_dir), ledger, [])
+        sales_log = corrections.log[corrections.log["file"].str.startswith("sales/").fillna(False)]
+        sv = clean_survey(
+            survey_dir, files, ledger, params=params, secret=key, programme=prog, corrections=corrections
+        )
         survey_sha = {name: io.sha256(survey_dir / name) for name in sv.rows_read}
+        survey_sha |= config_hashes(survey_dir, files)
 
     names = [name for _, name in urls["sales"]]
     parts = io.plan_sales_parts(urls["sales"], blocksize=blocksize, part_rows=part_rows)
@@ -319,6 +341,7 @@ def clean_to(
                 params=params,
                 out_path=str(tmp_out / ORDERS_DIR / f"part.{p.block:05d}.parquet"),
                 lineage_path=str(tmp_out / LINEAGE_ORDERS_DIR / f"part.{p.block:05d}.parquet"),
+                corrections=sales_log[sales_log["file"] == p.name] if len(sales_log) else None,
             )
             for p in parts
         ]
@@ -345,6 +368,8 @@ def clean_to(
             io.write_parquet(lineage_meta, tmp_out / LINEAGE_ORDERS_DIR / "part.00000.parquet")
         for s in summaries:
             ledger.absorb(s["records"], s["corrections"])
+            if s["corrections_applied"] is not None:
+                corrections.outcomes.append(s["corrections_applied"])
 
         quarantine = sort_quarantine(ledger.quarantine_table())
         read_s = dict.fromkeys(names, 0)
@@ -376,6 +401,7 @@ def clean_to(
                 "partitions": len(parts),
                 "workers": len(client.scheduler_info()["workers"]),
             },
+            corrections=_merged_report(corrections),
         )
         io.write_parquet(sv.participants, tmp_out / "participants.parquet")
         io.write_parquet(sv.followups, tmp_out / "followups.parquet")
@@ -383,7 +409,26 @@ def clean_to(
             io.write_parquet(lineage, tmp_out / io.LINEAGE_DIR / f"{name}.parquet")
         io.write_csv_safe(quarantine.drop(columns=[SCOPE]), tmp_out / "quarantine.csv")
         io.write_json(audit, tmp_out / "audit.json")
+        io.write_json(sv.programme.to_dict(), tmp_out / io.PROGRAMME_JSON)
+        io.write_csv_safe(ledger.review_table(), tmp_out / io.REVIEW_FILE)
     return audit
+
+
+def _merged_report(corrections: Corrections) -> dict:
+    """The corrections report, with a sales correction's outcomes in several partitions of one file
+    merged: applied in any partition is applied; not found in all is not found."""
+    if not corrections.outcomes:
+        return corrections.report()
+    every = pd.concat(corrections.outcomes, ignore_index=True)
+    merged = []
+    for _, g in every.groupby(["log_row", "file"], sort=False):
+        status = g["status"]
+        best = g[status == "applied"] if (status == "applied").any() else g[status == "stale"]
+        if best.empty:
+            best = g.iloc[:1]
+        merged.append(best.assign(rows=int(g["rows"].sum())).iloc[:1])
+    corrections.outcomes = merged
+    return corrections.report()
 
 
 def _first_rows(parts: list[io.SalesPart], rows: np.ndarray) -> np.ndarray:

@@ -11,9 +11,17 @@ from pathlib import Path
 from impact import config, io
 from impact.clean import sales, schema
 from impact.clean.audit import Ledger, lineage_counts
-from impact.clean.core import clean_survey, make_audit, sales_tables, sort_quarantine
+from impact.clean.core import (
+    Corrections,
+    clean_survey,
+    config_hashes,
+    make_audit,
+    sales_tables,
+    sort_quarantine,
+)
 from impact.clean.link import match_report
 from impact.contract import CleanData
+from impact.programme import Programme
 
 __all__ = ["clean"]
 
@@ -24,12 +32,14 @@ def clean(
     secret: str | None = None,
     secret_file: str | Path | None = None,
     params: config.CleaningParams | None = None,
+    programme: str | Path | Programme | None = None,
 ) -> CleanData:
     """Clean a local raw folder in memory: tables, quarantine, lineage and the audit.
 
     Raises :class:`~impact.errors.InputError` for unreadable files or missing required columns,
     :class:`~impact.errors.SecretError` without a secret, and
     :class:`~impact.errors.AccountingError` if any raw row is unaccounted for (a bug).
+    ``programme``: a configuration or its file (default: ``RAW_DIR/programme.toml`` if present).
     """
     if io.is_url(raw_dir):
         raise io.InputError(f"{raw_dir}: a URL needs --engine dask (the pandas engine reads local folders)")
@@ -37,13 +47,19 @@ def clean(
     params = params or config.CleaningParams()
     files = io.list_raw_files(raw_dir)
     key, key_source = io.resolve_secret(raw_dir, secret=secret, secret_file=secret_file)
+    prog = io.programme_for(raw_dir, programme)
     ledger = Ledger()
-    sv = clean_survey(raw_dir, files, ledger, params=params, secret=key)
+    corrections = Corrections(io.read_corrections(raw_dir), ledger, [])
+    sv = clean_survey(
+        raw_dir, files, ledger, params=params, secret=key, programme=prog, corrections=corrections
+    )
 
     sales_files = [io.read_sales_file(p, p.relative_to(raw_dir).as_posix()) for p in files["sales"]]
     read_s = {f.name: len(f.frame) for f in sales_files}
     notes_s = {f.name: dict(f.notes) for f in sales_files}
     stacked = sales.stack_exports(sales_files)
+    for name in read_s:
+        stacked = corrections.apply(stacked, file=name, fields=sales.SALES_FIELDS)
     del sales_files
     current = sales.drop_superseded(stacked, ledger)
     del stacked
@@ -71,7 +87,7 @@ def clean(
         rows_read=rows_read,
         rows_clean=lineage_counts(orders_lineage),
         notes=notes_s,
-        input_sha256={name: io.sha256(raw_dir / name) for name in rows_read},
+        input_sha256={name: io.sha256(raw_dir / name) for name in rows_read} | config_hashes(raw_dir, files),
         tables={
             "orders": len(out_orders),
             "reseller_monthly": len(monthly),
@@ -79,6 +95,14 @@ def clean(
         },
         match=match_report(sv.base, [counts]),
         engine={"name": "pandas"},
+        corrections=corrections.report(),
     )
     lineage = {**sv.lineage, "orders": orders_lineage}
-    return CleanData(**tables, quarantine=quarantine, audit=audit, lineage=lineage)
+    return CleanData(
+        **tables,
+        quarantine=quarantine,
+        audit=audit,
+        lineage=lineage,
+        programme=sv.programme,
+        review=ledger.review_table(),
+    )

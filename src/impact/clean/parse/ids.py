@@ -87,7 +87,7 @@ def normalise_participant_code(s: pd.Series) -> pd.DataFrame:
     ``-``, ``_``, ``.``, a space or nothing as separators, and missing or extra zero padding:
     ``skb23-7``, ``SKB23 - 0007``, ``skb 23 007`` and ``SKB23007`` are all ``SKB23-007``.
     Number 0 and anything else are invalid "not a participant code like SKB23-007". The
-    prefix is not checked against ``vocab.COHORTS``.
+    prefix is not checked against the programme's cohorts.
 
     >>> normalise_participant_code(pd.Series(["skb23-7", "SKB23 - 0007", "x"]))["value"].tolist()
     ['SKB23-007', 'SKB23-007', <NA>]
