@@ -20,11 +20,13 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 ## report: set up, clean the bundled sample data, produce every report of notebooks/runs.toml,
-## then check that no name, phone or NIK from the raw data reached any output
+## then check that no name, phone or NIK from the raw data reached any output, and that nothing
+## a public report or annex hides can be worked out from what the release publishes
 report: setup
 	$(BIN)/impact clean $(SAMPLE_RAW) --out $(SAMPLE_PROCESSED)
 	$(BIN)/impact report $(SAMPLE_PROCESSED) --manifest notebooks/runs.toml --out reports
 	$(BIN)/impact audit-pii $(SAMPLE_RAW) $(SAMPLE_PROCESSED) reports
+	$(BIN)/impact audit-disclosure reports
 
 ## test: set up, then run the whole test suite
 test: setup
@@ -35,12 +37,12 @@ lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
 
 format: setup
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks notebooks
+	$(BIN)/ruff check --fix src tests benchmarks notebooks
 
 ## sample: regenerate the committed sample data (deterministic)
 sample: setup

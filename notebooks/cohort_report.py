@@ -13,30 +13,38 @@
 #     name: python3
 # ---
 
+# %% [markdown] tags=["remove"]
+# # Cohort report
+# One cohort's income recovery, for its donor (`audience="public"`: small groups hidden) or for
+# the programme team (`audience="internal"`). Everything shown comes from `impact.build`; the
+# words come from the report's language catalogue (`lang="en"` or `"id"`), so the headings and
+# sentences below are code cells. Run it with `impact report`, or change the parameters and run
+# it here.
+
 # %% tags=["parameters"]
 processed_dir = "../data/sample/processed"  # folder written by `impact clean`
 cohort = "sukabumi-2023"  # cohort code, e.g. "sukabumi-2023"
 confederation = "all"  # "all" or one confederation code (kspsi_rek, kspsi_caitu, ksbsi, sarbumusi, kspn)
-audience = "public"  # "public" (small cells hidden) or "internal" (everything shown, not for publication)
+audience = "public"  # "public" (small groups hidden) or "internal" (everything shown, not for publication)
+lang = "en"  # "en" (English) or "id" (Bahasa Indonesia)
 recovery_threshold = 1.0  # recovered when income now / pre-layoff wage is at least this
 partial_threshold = 0.5  # partially recovered at or above this ratio
 min_cell_size = 5  # smallest group shown in a public report (5; strict: 10)
 real_terms = False  # True: compare with the pre-layoff wage deflated by the CPI
 as_of = None  # "YYYY-MM-DD" to ignore data after that date, or None for everything
-title = ""  # report title; empty for the default
+title = ""  # report title; empty for the programme's
 
 # %% tags=["remove"]
 from IPython.display import Markdown, display
 
 import impact
-from impact.publish import format as fmt
-from impact.report import provenance
 
 data = impact.load(processed_dir, orders=False)  # the report uses the monthly table, not each order
 params = impact.ReportParams(
     cohort=cohort,
     confederation=confederation,
     audience=audience,
+    lang=lang,
     recovery_threshold=recovery_threshold,
     partial_threshold=partial_threshold,
     min_cell_size=min_cell_size,
@@ -47,82 +55,54 @@ params = impact.ReportParams(
 r = impact.build(data, params)
 
 # %%
-display(Markdown(fmt.heading(r, title)))
-
-# %% [markdown]
-# ## Executive summary
-# The key figures, each with its 95% confidence interval. With groups this small the
-# intervals are wide: read them as ranges, not points.
+display(Markdown(r.title_block()))
 
 # %%
-display(Markdown(fmt.summary_markdown(r)))
-
-# %% [markdown]
-# ## Cohort profile
-# Participants by confederation and gender, and their situation at registration.
+display(r.section("sec_summary"), Markdown(r.summary()))
 
 # %%
-impact.present(r.profile())
+display(r.section("sec_participation", "sec_participation_intro"), r.participation())
 
 # %%
-impact.present(r.baseline_profile())
+display(*(r.profile(by=d) for d in r.dimensions))
 
-# %% [markdown]
-# ## Income trajectories
-# Median income at each follow-up relative to the participant's last normal monthly wage
-# before the layoff (1.0 = fully recovered), with 95% bootstrap confidence intervals.
+# %%
+display(
+    r.section("sec_recovery", "sec_recovery_intro"),
+    r.section("sec_over_time", "sec_over_time_intro", level=3),
+)
 
 # %%
 r.trajectory_figure(by="gender")
 
 # %%
-r.trajectory_figure(by="confederation")
-
-# %% [markdown]
-# ## Recovery at the latest follow-up
-# *Ratio of sums* is the group's total income now divided by its total pre-layoff wages.
+if "confederation" in r.dimensions:
+    display(r.trajectory_figure(by="confederation"))
 
 # %%
-impact.present(r.recovery(by=["gender"]))
+display(r.section("sec_latest", level=3), r.recovery())
 
 # %%
-impact.present(r.recovery(by=["confederation"]))
+display(*(r.recovery(by=d) for d in r.dimensions))
 
 # %%
-impact.present(r.recovery(by=["confederation", "gender"]))
-
-# %% [markdown]
-# ### Logframe
-# Programme indicators against their targets, disaggregated by sex (value and number of people).
+if params.internal and "confederation" in r.dimensions:
+    display(r.section("sec_conf_x_sex", level=3), r.recovery(by=["confederation", "gender"]))
 
 # %%
-r.logframe_display()
-
-# %% [markdown]
-# ### Comparisons
-# Tests on small samples have little power: a large p-value does not show that there is no difference.
+display(r.section("sec_comparisons", "sec_comparisons_intro", level=3), r.comparisons())
 
 # %%
-r.comparisons()
-
-# %% [markdown]
-# ## Time to recovery
-# Share of participants whose income reached the pre-layoff wage, by months after training
-# (Kaplan–Meier; those not yet recovered are counted until their last interview).
-# People who stopped answering are treated as "not yet recovered when last seen"; if those
-# doing badly were more likely to stop answering, the curves are optimistic.
+display(r.section("sec_time", "sec_time_intro"), r.time_to_recovery())
 
 # %%
 r.survival_figure()
 
 # %%
-shares, logrank_sentence = fmt.survival_summary(r)
-display(shares, Markdown(logrank_sentence))
+display(r.section("sec_income_sources", "sec_income_sources_intro"), r.income_sources())
 
-# %% [markdown]
-# ## Reseller activity and earnings
-# From the platform's order exports. Commission is the reseller's earning; the value of
-# goods sold (GMV) is not income and is not shown as such.
+# %%
+display(r.section("sec_reselling", "sec_reselling_intro"))
 
 # %%
 r.activity_figure()
@@ -130,47 +110,30 @@ r.activity_figure()
 # %%
 r.commission_figure()
 
-# %% [markdown]
-# ## Income targets
-# Participants set their own income targets in training (converted to a month).
+# %%
+display(r.activity_table(), r.commission_table())
 
 # %%
-impact.present(r.target_attainment())
-
-# %% [markdown]
-# ## Attrition and data quality
-# Response by wave, and how those who answered the latest follow-up differed at
-# registration from those who did not (normalised difference above 0.25 is large).
+display(r.section("sec_targets", "sec_targets_intro"), r.targets())
 
 # %%
-impact.present(r.response(by=["gender"]))
+display(r.section("sec_logframe", "sec_logframe_intro"), r.logframe())
 
 # %%
-fmt.balance_published(r)
+display(r.section("sec_attrition", "sec_attrition_intro"), r.balance())
 
 # %%
-r.data_quality()
+display(r.section("sec_quality", "sec_quality_intro"), r.data_quality())
 
 # %%
-r.quarantine_summary()
-
-# %% [markdown]
-# ## Methods and definitions
+if params.internal:
+    display(r.quarantine_summary())
 
 # %%
-display(Markdown(fmt.methods_markdown(r)))
+display(r.section("sec_methods"), Markdown(r.methods()))
 
 # %%
-display(Markdown("\n".join(f"- {n}" for n in r.notes) or "No further notes."))
-
-# %% [markdown]
-# ## Suppression legend
+display(r.section("sec_notes"), Markdown(r.notes_markdown()))
 
 # %%
-impact.legend(min_cell_size, audience=audience)
-
-# %% [markdown]
-# ## Reproducibility
-
-# %%
-display(Markdown(provenance.stamp_text(provenance.reproducibility_stamp(processed_dir, params.as_dict()))))
+display(r.section("sec_legend"), Markdown(r.legend()))

@@ -69,7 +69,9 @@ fig
 
 # %%
 curve = indicators.activity_curve(r.months, by=["gender"])
-px.line(curve.astype({"gender": str}), x="months_since_training", y="share_active", color="gender", markers=True)
+px.line(
+    curve.astype({"gender": str}), x="months_since_training", y="share_active", color="gender", markers=True
+)
 
 # %% [markdown]
 # ## A new indicator with the library
@@ -79,7 +81,9 @@ px.line(curve.astype({"gender": str}), x="months_since_training", y="share_activ
 
 # %%
 new = r.waves.assign(
-    half_umk_from_reselling=(r.waves["income_reseller_idr"].astype("Float64") >= 0.5 * r.waves["min_wage_idr"].astype("Float64"))
+    half_umk_from_reselling=(
+        r.waves["income_reseller_idr"].astype("Float64") >= 0.5 * r.waves["min_wage_idr"].astype("Float64")
+    )
 )
 rows = [
     {
@@ -92,6 +96,10 @@ rows = [
     for labels, g in tables.group_cells(gw, ["gender"])
 ]
 published = disclosure.apply_audience(
-    pd.DataFrame(rows), audience="public", count="n", value_columns=["share_half_umk"], group_columns=["wave", "gender"]
+    pd.DataFrame(rows),
+    audience="public",
+    count="n",
+    value_columns=["share_half_umk"],
+    group_columns=["wave", "gender"],
 )
 impact.present(published)

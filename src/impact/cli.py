@@ -17,6 +17,8 @@ never a traceback); 130 interrupted (previous outputs left as they were).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -147,12 +149,34 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--cohort", help="make one report for this cohort (instead of the manifest)")
     r.add_argument("--confederation", help="with --cohort: a confederation code or 'all' (default: all)")
     r.add_argument("--audience", choices=config.AUDIENCES, help="with --cohort: audience (default: public)")
+    r.add_argument(
+        "--lang",
+        choices=config.LANGUAGES,
+        help="with --cohort: language, en (English) or id (Bahasa Indonesia) (default: en)",
+    )
     r.add_argument("--out", type=Path, default=Path("reports"), help="reports folder (default: %(default)s)")
     r.add_argument("--jobs", type=int, help="reports run in parallel (default: number of cores)")
     r.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no Chromium needed)")
     r.add_argument("--no-excel", action="store_true", help="skip the Excel annexes")
     r.add_argument("--kernel", default="python3", help="Jupyter kernel (default: %(default)s, this Python)")
     r.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default: %(default)s)")
+
+    d = sub.add_parser(
+        "audit-disclosure",
+        help="read the public reports and annexes back as an attacker would (exit 1 on a leak)",
+        description="Read every public HTML report (tables, chart data, sentences) and public Excel annex "
+        "under REPORTS_DIR and work out, by integer linear programming over everything a cohort's release "
+        "publishes, what a reader could derive about hidden groups. Exit 1 when a count of 1 to k-1 people "
+        "is shown, a hidden count is determined or narrowed too far, a quantile is shown for too few people, "
+        "or two files disagree; each finding is one line.",
+    )
+    d.add_argument("reports_dir", type=Path, help="the reports folder written by `impact report`")
+    d.add_argument(
+        "--min-cell-size",
+        type=int,
+        default=config.MIN_CELL_SIZE,
+        help="the release's minimum cell size (default: %(default)s)",
+    )
 
     a = sub.add_parser(
         "audit-pii",
@@ -188,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "indicators": _indicators,
         "report": _report,
         "audit-pii": _audit_pii,
+        "audit-disclosure": _audit_disclosure,
     }
     try:
         return commands[args.command](args)
@@ -197,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("impact: interrupted; previous outputs left as they were", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
+        with contextlib.suppress(OSError):
+            sys.stdout = Path(os.devnull).open("w")
+        return 0
     except (ClusterError, AccountingError) as e:
         print(f"impact: error: {e}; previous outputs left as they were", file=sys.stderr)
         return EXIT_FAILED
@@ -322,7 +351,9 @@ def _indicators(args: argparse.Namespace) -> int:
     import json
 
     from impact import io
-    from impact.publish import disclosure, results
+    from impact.publish import results
+    from impact.publish.release import HIDDEN
+    from impact.publish.views import Table
 
     data = io.load(args.processed_dir, orders=False)  # indicators use the monthly table
     cohorts = sorted(data.participants["cohort"].dropna().unique())
@@ -340,30 +371,32 @@ def _indicators(args: argparse.Namespace) -> int:
     r = results.build(data, params, reference_dir=args.reference_dir)
     pub = r.recovery(by=list(GROUPINGS[args.by]), wave=args.wave)
     wave = args.wave or r.latest_wave
+    if not isinstance(pub, Table):  # no wave with answers: the reason, as a sentence
+        print(pub.text)
+        return 0
     if args.format == "csv":
-        print(io.neutralise_formulas(pub.values).to_csv(index=False, lineterminator="\n"), end="")
+        print(io.neutralise_formulas(pub.for_excel()).to_csv(index=False, lineterminator="\n"), end="")
     elif args.format == "json":
-        rows = pub.values.astype(object).where(pub.values.notna(), None).to_dict("records")
+        frame = pub.for_excel()
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         doc = {
             "cohort": params.cohort,
             "wave": wave,
+            "by": args.by,
             "audience": params.audience,
-            "note": pub.note,
-            "flags": pub.flags.to_dict("records"),
+            "hidden_marker": HIDDEN,
+            "notes": pub.notes,
             "rows": rows,
         }
-        print(json.dumps(doc, indent=2, default=str))
+        print(json.dumps(doc, indent=2, default=str, ensure_ascii=False))
     else:
         print(
             f"{r.programme.cohort_name(params.cohort)} — recovery at {wave}, by {args.by} ({params.audience})"
         )
-        if pub.note:
-            print(pub.note)
-        print(pub.display().to_string(index=False))
-        legend = disclosure.legend(params.min_cell_size)
-        meaning = dict(zip(legend["marker"], legend["meaning"], strict=True))
-        for m in sorted({f.rstrip("!") for f in pub.flags.to_numpy().ravel() if f}):
-            print(f"  {m}: {meaning.get(m, '')}")
+        print(pub.frame().to_string())
+        for note in pub.notes:
+            print(note)
+        print(r.legend().replace("**", ""))
     return 0
 
 
@@ -374,8 +407,8 @@ def _report(args: argparse.Namespace) -> int:
     """``impact report``: 0 when every report was made, 1 naming failures, 2 for bad arguments/input."""
     from impact.report import manifest, run
 
-    if (args.confederation or args.audience) and not args.cohort:
-        raise ReportError("--confederation and --audience need --cohort (or use the manifest)")
+    if (args.confederation or args.audience or args.lang) and not args.cohort:
+        raise ReportError("--confederation, --audience and --lang need --cohort (or use the manifest)")
     if args.jobs is not None and args.jobs < 1:
         raise ReportError(f"--jobs {args.jobs}: must be at least 1")
     cohorts = manifest.discover_cohorts(args.processed_dir)
@@ -389,6 +422,7 @@ def _report(args: argparse.Namespace) -> int:
                 args.cohort,
                 confederation=args.confederation or manifest.ALL,
                 audience=args.audience or "public",
+                lang=args.lang or "en",
             )
         ]
     else:
@@ -427,7 +461,29 @@ def _annex_builder(processed_dir: Path):
     from impact.publish.annex import annex_tables
 
     data = io.load(processed_dir, orders=False)  # the annex uses the monthly table
-    return lambda cohort, audience: annex_tables(data, cohort, audience)
+    return lambda cohort, audience, lang="en": annex_tables(data, cohort, audience, lang=lang)
+
+
+# --- audit-disclosure ---------------------------------------------------------------------------------
+
+
+def _audit_disclosure(args: argparse.Namespace) -> int:
+    """0 when nothing hidden can be worked out from the public release, 1 when something can."""
+    from impact.qa.release_audit import audit_release
+
+    if not args.reports_dir.is_dir():
+        raise ReportError(f"{args.reports_dir}: reports folder not found (run `impact report` first)")
+    result = audit_release(args.reports_dir, min_cell_size=args.min_cell_size)
+    if not result.files:
+        raise ReportError(f"{args.reports_dir}: no public report or annex to audit")
+    for f in result.findings:
+        print(f"LEAK {f.line()}")
+    print(
+        f"impact audit-disclosure: {len(result.files)} public file(s), {result.figures:,} figures, "
+        f"{result.hidden} hidden counts bounded by {result.solves} integer programs: "
+        + ("nothing hidden can be worked out" if result.ok else f"{len(result.findings)} finding(s)")
+    )
+    return 0 if result.ok else EXIT_FAILED
 
 
 # --- audit-pii ----------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ __all__ = [
     "AUDIENCES",
     "BOOTSTRAP_RESAMPLES",
     "CONFIDENCE_LEVEL",
+    "LANGUAGES",
     "CleaningParams",
     "ReportParams",
 ]
@@ -59,6 +60,8 @@ MIN_CELL_SIZE = 5
 MIN_CELL_SIZE_STRICT = 10
 #: who a report is for: "public" (small groups hidden) or "internal" (all shown, not for publication)
 AUDIENCES = ("public", "internal")
+#: the languages a report is written in: English, Bahasa Indonesia
+LANGUAGES = ("en", "id")
 
 #: resamples of every bootstrap interval (medians, ratio of sums, differences)
 BOOTSTRAP_RESAMPLES = 2000
@@ -108,6 +111,7 @@ class ReportParams:
     real_terms: bool = False  #: compare with the pre-layoff wage deflated by the CPI
     as_of: str | None = None  #: "YYYY-MM-DD": ignore data after that day; None: everything
     title: str = ""  #: report title; empty for the default
+    lang: str = "en"  #: "en" (English) or "id" (Bahasa Indonesia)
 
     def __post_init__(self) -> None:
         from impact import vocab
@@ -146,6 +150,8 @@ class ReportParams:
                 raise ParameterError(f"as_of {self.as_of!r} is not a real date") from None
         if not isinstance(self.title, str):
             raise ParameterError(f"title must be text, not {self.title!r}")
+        if self.lang not in LANGUAGES:
+            raise ParameterError(f"lang must be one of {', '.join(LANGUAGES)}, not {self.lang!r}")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -168,8 +174,10 @@ class ReportParams:
 
     @property
     def slug(self) -> str:
-        """``<cohort>_<confederation>_<audience>``: the file name stem of the report's outputs."""
-        return f"{self.cohort}_{self.confederation}_{self.audience}"
+        """``<cohort>_<confederation>_<audience>`` (``_id`` added for the Indonesian edition): the file
+        name stem of the report's outputs."""
+        base = f"{self.cohort}_{self.confederation}_{self.audience}"
+        return base if self.lang == "en" else f"{base}_{self.lang}"
 
     @property
     def internal(self) -> bool:

@@ -15,11 +15,9 @@ from impact.publish.disclosure import (
     MARK_PRIMARY,
     MARK_SECONDARY,
     TOTAL_LABEL,
-    apply_audience,
     check_published,
     dominance,
     legend,
-    suppress_table,
 )
 
 PROPERTY = settings(max_examples=100, deadline=None, derandomize=True)
@@ -69,6 +67,18 @@ def flag_of(result: disclosure.SuppressedTable, conf: str, gender: str | None = 
 
 VALUES = ["recovery_rate", "income_sum_idr"]
 CROSS_VALUES = ["recovery_rate", "median_income_idr"]
+GROUPS = ["confederation", "gender"]
+
+
+def suppress_table(table: pd.DataFrame, **kw) -> disclosure.SuppressedTable:
+    """The module's tables name their groupings: ``group``, ``confederation``, ``gender``."""
+    kw.setdefault("group_columns", [c for c in ("group", "sex", *GROUPS) if c in table.columns])
+    return disclosure.suppress_table(table, **kw)
+
+
+def apply_audience(table: pd.DataFrame, **kw) -> disclosure.SuppressedTable:
+    kw.setdefault("group_columns", [c for c in ("group", "sex", *GROUPS) if c in table.columns])
+    return disclosure.apply_audience(table, **kw)
 
 
 # --- primary and one-way secondary ----------------------------------------------------------
@@ -123,7 +133,7 @@ def test_strict_threshold_suppresses_more():
 
 def test_zero_count_is_shown_with_missing_statistics():
     table = cross({"A": {"F": 0, "M": 9}, "B": {"F": 8, "M": 6}})
-    result = suppress_table(table, count="n", value_columns=CROSS_VALUES)
+    result = suppress_table(table, count="n", value_columns=CROSS_VALUES, group_columns=GROUPS)
     row = (table["confederation"] == "A") & (table["gender"] == "F")
     assert result.values.loc[row, "n"].tolist() == [0]
     assert result.values.loc[row, CROSS_VALUES].isna().all(axis=None)
@@ -137,7 +147,7 @@ def test_zero_count_is_shown_with_missing_statistics():
 
 def test_two_way_small_cell_gets_row_and_column_partners():
     cells = {"A": {"F": 3, "M": 8}, "B": {"F": 6, "M": 9}, "C": {"F": 10, "M": 7}}
-    result = suppress_table(cross(cells), count="n", value_columns=CROSS_VALUES)
+    result = suppress_table(cross(cells), count="n", value_columns=CROSS_VALUES, group_columns=GROUPS)
     expected = {
         ("A", "F"): MARK_PRIMARY,
         ("A", "M"): MARK_SECONDARY,  # row partner (the only other cell of row A)
@@ -172,7 +182,7 @@ def test_two_way_line_with_single_category_hides_its_margin():
 def test_two_way_zero_cells_are_never_partners():
     # column M holds a single positive cell, so its margin is hidden instead of the 0
     table = cross({"A": {"F": 3, "M": 6}, "B": {"F": 8, "M": 0}})
-    result = suppress_table(table, count="n", value_columns=CROSS_VALUES)
+    result = suppress_table(table, count="n", value_columns=CROSS_VALUES, group_columns=GROUPS)
     assert flag_of(result, "B", "M") == ""
     assert flag_of(result, "A", "M") == MARK_SECONDARY
     assert flag_of(result, ALL, "M") == MARK_SECONDARY
@@ -182,7 +192,7 @@ def test_two_way_zero_cells_are_never_partners():
 
 def test_two_way_without_margins_uses_interior_rectangle():
     table = cross({"A": {"F": 3, "M": 8}, "B": {"F": 6, "M": 9}, "C": {"F": 10, "M": 7}}, margins=False)
-    result = suppress_table(table, count="n", value_columns=CROSS_VALUES)
+    result = suppress_table(table, count="n", value_columns=CROSS_VALUES, group_columns=GROUPS)
     assert result.flags["n"].tolist() == [
         MARK_PRIMARY,
         MARK_SECONDARY,
@@ -233,8 +243,8 @@ def test_display_shows_markers_in_place_of_hidden_numbers():
 def test_input_is_not_mutated():
     table = cross({"A": {"F": 3, "M": 8}, "B": {"F": 6, "M": 9}})
     before = table.copy()
-    suppress_table(table, count="n", value_columns=CROSS_VALUES)
-    apply_audience(table, audience="internal", count="n", value_columns=CROSS_VALUES)
+    suppress_table(table, count="n", value_columns=CROSS_VALUES, group_columns=GROUPS)
+    apply_audience(table, audience="internal", count="n", value_columns=CROSS_VALUES, group_columns=GROUPS)
     pd.testing.assert_frame_equal(table, before)
 
 
@@ -411,7 +421,28 @@ def test_bad_tables_are_refused_with_the_reason(change, message):
 def test_three_way_tables_are_refused():
     table = cross({"A": {"F": 3, "M": 8}}).assign(wave="baseline")
     with pytest.raises(ValueError, match="one- and two-way"):
-        suppress_table(table, count="n", value_columns=CROSS_VALUES)
+        suppress_table(table, count="n", value_columns=CROSS_VALUES, group_columns=[*GROUPS, "wave"])
+    with pytest.raises(ValueError, match="could each be a grouping or a label"):
+        disclosure.suppress_table(table, count="n", value_columns=CROSS_VALUES)
+
+
+def test_a_text_column_is_never_guessed_to_be_a_grouping():
+    # bug fixed: with a caveat column and no group_columns, every row was its own "group": only
+    # the small cell was hidden, and its n was the total minus the others (32 − 28)
+    table = one_way({"A": 4, "B": 28}).assign(caveat=["small group", "", ""])
+    with pytest.raises(ValueError, match="pass group_columns"):
+        disclosure.apply_audience(table, audience="public", count="n", value_columns=VALUES)
+    safe = disclosure.apply_audience(
+        table, audience="public", count="n", value_columns=VALUES, group_columns=["confederation"]
+    )
+    assert safe.flags["n"].tolist() == ["s", "c", ""]
+
+
+def test_check_published_finds_a_lone_hidden_count():
+    shown = pd.DataFrame({"n": ["s", "28", "32"]}, index=["A", "B", "All"])
+    assert any("only hidden" in p for p in check_published(shown, count="n"))
+    both = pd.DataFrame({"n": ["s", "c", "32"]}, index=["A", "B", "All"])
+    assert check_published(both, count="n") == []
 
 
 # --- the attacker: solve the published margins ------------------------------------------------

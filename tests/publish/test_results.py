@@ -10,7 +10,7 @@ from impact import vocab
 from impact.config import ReportParams
 from impact.errors import ParameterError
 from impact.measure import tables
-from impact.publish import disclosure, results
+from impact.publish import results
 
 COHORT = "sukabumi-2023"
 COUNTS = ("n", "n_eligible", "n_responded")
@@ -86,75 +86,139 @@ def test_confederation_filter_restricts_participants(sample_clean) -> None:
 # --- disclosure by audience -------------------------------------------------------------------
 
 
-def test_public_recovery_shows_no_count_between_1_and_4(public) -> None:
-    table = public.recovery(by=["confederation", "gender"])
-    problems = [p for count in COUNTS for p in disclosure.check_published(table.values, count=count)]
-    assert problems == []
-    assert table.note == ""
+def _visible_counts(cells, rules) -> list[float]:
+    """Every count of people a reader of ``rules.audience`` sees in a breakdown."""
+    out = []
+    for stat in (cells.count, *COUNTS):
+        if stat not in cells.values.columns:
+            continue
+        for g in cells.values.index:
+            v = cells.shown(g, stat, rules)
+            if v is not None:
+                out.append(v)
+    return out
 
 
-def test_public_recovery_hides_something_in_the_sample(public) -> None:
-    # the check above is not vacuous: the sample has small confederation × gender cells
-    flags = public.recovery(by=["confederation", "gender"]).flags["n"]
-    assert (flags == disclosure.MARK_PRIMARY).any()
+@pytest.mark.parametrize("dimension", [None, "gender", "confederation"])
+def test_public_recovery_shows_no_count_between_1_and_4(public, dimension) -> None:
+    for wave in public.answered_waves:
+        cells = public.line(wave, dimension)
+        assert [v for v in _visible_counts(cells, public.rules) if 1 <= v < 5] == []
 
 
-def test_public_recovery_rendered_shows_no_small_count(public) -> None:
-    shown = public.recovery(by=["confederation", "gender"]).display()
-    assert [p for count in COUNTS for p in disclosure.check_published(shown, count=count)] == []
+def test_public_recovery_hides_the_small_confederations_and_their_complements(public) -> None:
+    # KSPSI-CAITU and KSPN have 4 and 3 people with an answer at 12 months (internal view):
+    # both hidden; the registered counts stay (the profile shows them: every group has >= 5)
+    cells = public.line("m12", "confederation")
+    assert cells.values.loc[["kspsi_caitu", "kspn"], "n"].tolist() == [4, 3]
+    assert cells.reasons.loc[["kspsi_caitu", "kspn"], "n"].tolist() == ["s", "s"]
+    frame = public.recovery(by="confederation").frame()
+    assert frame.loc["KSPN", "With income data (n)"] == "c"
+    assert frame.loc["KSPN", "Registered"] == "6"
+    assert frame.loc["All", "With income data (n)"] == "28"
 
 
-def test_internal_recovery_shows_small_counts_and_carries_the_internal_note(internal) -> None:
-    table = internal.recovery(by=["confederation", "gender"])
-    assert disclosure.check_published(table.values, count="n") != []
-    assert table.note == disclosure.INTERNAL_NOTE
-    assert table.flags["n"].str.endswith(disclosure.MARK_INTERNAL).any()
+def test_registered_counts_are_hidden_the_same_way_in_every_table(public) -> None:
+    # one person of unknown sex: hidden with the smaller sex in the profile, and so in the
+    # recovery tables of every wave (48 − 28 would give the women back) and in participation,
+    # whose response rate would too (14 ÷ 74% = 19)
+    profile = public.profile(by="gender").frame()
+    assert profile.loc[["Women", "Men", "Not stated", "All"], "Registered"].tolist() == ["c", "28", "c", "48"]
+    for wave in public.answered_waves:
+        frame = public.recovery(by="gender", wave=wave).frame()
+        assert frame.loc["Women", "Registered"] == "c"
+        assert frame.loc["Not stated"].eq("c").all()
+    participation = public.participation().frame()
+    assert participation.loc["Women"].tolist() == ["c", "14", "11", "11"]
+    assert participation.loc["Not stated"].eq("c").all()
+
+
+def test_public_recovery_html_shows_no_small_count(public) -> None:
+    html = public.recovery(by="confederation").to_html()
+    counts = re.findall(r'data-stat="(?:n|n_eligible|n_responded)">([^<]*)<', html)
+    assert counts
+    assert all(c == "c" or int(c) >= 5 for c in counts)
+
+
+def test_internal_recovery_shows_small_counts_with_their_reason(internal) -> None:
+    frame = internal.recovery(by="confederation").frame()
+    assert frame.loc["KSPN", "With income data (n)"] == "3 s!"
+    assert frame.loc["KSPSI-CAITU", "With income data (n)"] == "4 s!"
 
 
 def test_internal_recovery_counts_equal_the_unsuppressed_table(internal) -> None:
-    raw = tables.recovery_table(internal.waves, wave="m12", by=["gender"])
-    shown = internal.recovery(by=["gender"]).values
+    raw = tables.recovery_table(
+        internal.frame_with_groups(internal.waves, "gender"), wave="m12", by=["gender"]
+    )
+    cells = internal.line("m12", "gender")
     for count in COUNTS:
-        assert shown[count].tolist() == raw[count].tolist()
+        assert (
+            cells.values[count].astype(float).fillna(0).tolist()
+            == raw[count].astype(float).fillna(0).tolist()
+        )
+
+
+def test_confederation_by_sex_is_internal_only(public, internal) -> None:
+    with pytest.raises(ParameterError, match="internal only"):
+        public.recovery(by=["confederation", "gender"])
+    frame = internal.recovery(by=["gender", "confederation"]).frame()
+    assert "KSPN · Women" in frame.index
+    registered = [int(v.split()[0]) for v in frame.drop(index="All")["Registered"]]
+    assert sum(registered) == len(internal.participants)
 
 
 def test_recovery_shows_confederation_display_names(public) -> None:
-    names = public.recovery(by=["confederation"]).values["confederation"].tolist()
-    assert names == [*vocab.CONFEDERATIONS.values(), tables.ALL]
+    names = public.recovery(by="confederation").frame().index.tolist()
+    assert names == [*vocab.CONFEDERATIONS.values(), "All"]
 
 
-def test_public_comparisons_hide_small_counts(sample_clean) -> None:
+def test_public_comparisons_hide_small_groups(sample_clean) -> None:
     # bug fixed: the n of a comparison (e.g. 3) was shown in a public report
     r = results.build(sample_clean, cohort=COHORT, confederation="kspn")
-    assert disclosure.check_published(r.comparisons(), count="n") == []
+    # one confederation: no test across confederations; the overall figures are all hidden
+    assert "Not shown" in str(r.comparisons())
+
+
+def test_public_trajectory_by_confederation_says_why_it_is_not_drawn(public) -> None:
+    # medians need 10 people; at most one confederation has that many at any wave
+    note = public.trajectory_figure(by="confederation")
+    assert "a median needs at least 10 people" in str(note)
 
 
 # --- summary ----------------------------------------------------------------------------------
 
 
+def _summary(r) -> str:
+    return r.summary().replace("\n", " ")
+
+
 def test_summary_numbers_equal_the_recovery_table(public) -> None:
-    t = public.recovery().values.iloc[0]
-    text = " ".join(public.summary())
-    assert f"{len(public.participants)} participants registered" in text
-    assert f"{int(t['n_responded'])} answered the 12-month follow-up ({percent(t['response_rate'])})" in text
-    assert f"earned {percent(t['median_recovery_ratio'])} of their pre-layoff wage" in text
-    assert (
-        f"95% CI {percent(t['median_recovery_ratio_low'])}–{percent(t['median_recovery_ratio_high'])}, n={int(t['n'])}"
-        in text
-    )
-    assert f"{percent(t['share_recovered'])} had recovered" in text
-    assert f"the group earned {percent(t['ratio_of_sums'])} of what it earned" in text
+    t = public.recovery().frame().loc["All"]
+    text = _summary(public)
+    assert f"was {t['Median recovery ratio (95% CI)']} (n={t['With income data (n)']})" in text
+    assert f"{t['Recovered (95% CI)']} had an income at least equal" in text
+    assert f"together they earned {t['All incomes ÷ all pre-layoff wages']} of their pre-layoff wages" in text
+    assert t["Median recovery ratio (95% CI)"] == "0.70 (0.55–0.96)"
 
 
-def test_summary_gender_medians_equal_the_table_by_gender(public) -> None:
-    g = public.recovery(by=["gender"]).values.set_index("gender")["median_recovery_ratio"]
-    sentence = f"Median recovery was {percent(g['female'])} for women and {percent(g['male'])} for men."
-    assert sentence in public.summary()
+def test_summary_counts_equal_the_participation_table(public) -> None:
+    p = public.participation().frame()
+    text = _summary(public)
+    assert f"48 union members were trained; {p.loc['All', 'Registered']} registered" in text
+    assert p.loc["All", "Answered: 12 months"] == "29 (60%)"
+    assert "29 answered the 12-month follow-up (60%; 11 women, 18 men)" in text
+    assert f"({p.loc['Men', 'Registered']} men; 20 women or sex not stated)" in text
 
 
-def test_summary_share_of_accounts_that_sold_equals_first_sales(public) -> None:
-    share, n = public.sales["ever_sold"].mean(), len(public.sales)
-    assert f"{percent(share)} of the {n} reseller accounts made at least one sale." in public.summary()
+def test_summary_sex_medians_equal_the_table_by_sex(public) -> None:
+    g = public.recovery(by="gender").frame()["Median recovery ratio (95% CI)"]
+    assert f"women {g['Women']}, men {g['Men']}" in _summary(public)
+    assert "the gap (women − men) is −0.25 (−0.49 to 0.19)" in _summary(public)
+
+
+def test_summary_reseller_shares_equal_the_income_sources_table(public) -> None:
+    shares = public.income_sources().frame().iloc[:, -1].tolist()
+    assert f"{shares[0]} as participants reported it; {shares[1]} in commission" in _summary(public)
 
 
 @pytest.mark.parametrize(("cohort", "confederation"), [(COHORT, "kspn"), ("bekasi-2024", "sarbumusi")])
@@ -163,37 +227,30 @@ def test_public_summary_of_a_small_group_hides_its_figures_instead_of_failing(
 ) -> None:
     # bug fixed: the summary raised TypeError (int(<NA>)) when the overall row was suppressed
     r = results.build(sample_clean, cohort=cohort, confederation=confederation)
-    text = " ".join(r.summary())
-    assert "are hidden because fewer than 5 people have a recovery ratio" in text
-    assert not re.search(r"\b[1-4] (answered|reseller accounts)\b", text)
+    text = _summary(r)
+    assert not re.search(r"\b[1-4] (answered|registered|women|men)\b", text)
+    assert "median recovery ratio" not in text.split("Nominal")[0].lower() or "(n=" not in text
     assert "<NA>" not in text
+    assert "nan" not in text
 
 
-def test_internal_summary_of_a_small_group_gives_the_numbers_without_an_interval(sample_clean) -> None:
+def test_internal_summary_of_a_small_group_gives_the_numbers(sample_clean) -> None:
     r = results.build(sample_clean, cohort=COHORT, confederation="kspn", audience="internal")
-    t = r.recovery().values.iloc[0]
-    text = " ".join(r.summary())
-    assert f"{int(t['n_responded'])} answered" in text
-    assert "too few for an interval" in text
+    cells = r.line("m12")
+    text = _summary(r)
+    assert f"{int(cells.values.loc['all', 'n_responded'])} answered the 12-month follow-up" in text
     assert "<NA>" not in text
 
 
 def test_summary_of_an_early_cut_off_uses_the_latest_answered_wave(sample_clean) -> None:
     r = results.build(sample_clean, cohort=COHORT, as_of="2024-04-30")
     assert r.latest_wave == "m6"
-    assert "6-month follow-up" in r.summary()[0]
+    assert "6-month follow-up" in _summary(r)
+    assert "Not yet available: 12 months." in _summary(r)
 
 
-# --- other published views ------------------------------------------------------------------
-
-
-def test_recovery_by_wave_is_long_over_every_wave(public) -> None:
-    t = public.recovery_by_wave(by="gender")
-    assert t["wave"].unique().tolist() == ["m3", "m6", "m12"]
-    assert t.groupby("wave").size().tolist() == [3, 3, 3]
-
-
-def test_response_counts_match_the_waves(public) -> None:
-    t = public.response().values
-    expected = public.waves.groupby("wave", observed=True)["responded"].sum()
-    assert t.set_index("wave")["n_responded"].loc[["m3", "m6", "m12"]].tolist() == expected.tolist()
+def test_summary_before_any_answer_says_so(sample_clean) -> None:
+    r = results.build(sample_clean, cohort=COHORT, as_of="2023-10-31")
+    assert r.latest_wave is None
+    assert "no follow-up has answers yet" in _summary(r)
+    assert "Not shown" in str(r.time_to_recovery())

@@ -36,7 +36,13 @@ from impact.report.html import (
     plotly_outputs_to_html,
     to_html,
 )
-from impact.report.manifest import expand_manifest, load_manifest, notebook_parameters, parse_slug
+from impact.report.manifest import (
+    bundled_manifest,
+    expand_manifest,
+    load_manifest,
+    notebook_parameters,
+    parse_slug,
+)
 from impact.report.pdf import ChromiumPrinter, find_chromium, html_to_pdf
 from impact.report.provenance import reproducibility_stamp
 from impact.report.run import run_reports
@@ -291,16 +297,30 @@ def test_sheet_names_are_valid_unique_and_short():
 # --- manifest and specs ---------------------------------------------------------------------------
 
 
-def test_default_manifest_expansion_gives_24_unique_reports(tmp_path):
+def test_default_manifest_expansion_gives_public_cohort_reports_and_internal_breakdowns(tmp_path):
+    # per cohort: the public report, the internal one, and one internal per confederation
     path = tmp_path / "runs.toml"
     path.write_text("[defaults]\nmin_cell_size = 5\n")
     specs = load_manifest(path, cohorts=COHORTS)
-    assert len(specs) == 2 * 6 * 2
-    assert len({s.slug for s in specs}) == 24
+    assert len(specs) == 2 * (1 + 1 + 5)
+    assert len({s.slug for s in specs}) == 14
     assert specs[0].slug == "sukabumi-2023_all_public"
-    assert specs[1].slug == "sukabumi-2023_all_internal"
+    assert specs[2].slug == "sukabumi-2023_all_internal"
+    assert {s.audience for s in specs if s.confederation != "all"} == {"internal"}
     assert all(s.min_cell_size == 5 for s in specs)
-    assert all(parse_slug(s.slug) == (s.cohort, s.confederation, s.audience) for s in specs)
+    assert all(parse_slug(s.slug) == (s.cohort, s.confederation, s.audience, s.lang) for s in specs)
+
+
+def test_bundled_manifest_asks_for_both_languages_of_the_public_reports():
+    specs = load_manifest(bundled_manifest(), cohorts=COHORTS)
+    public = sorted(s.slug for s in specs if s.audience == "public")
+    assert public == [
+        "bekasi-2024_all_public",
+        "bekasi-2024_all_public_id",
+        "sukabumi-2023_all_public",
+        "sukabumi-2023_all_public_id",
+    ]
+    assert len(specs) == 4 + 2 * 6
 
 
 def test_manifest_runs_select_cohorts_confederations_audiences_and_params(tmp_path):
@@ -351,7 +371,9 @@ def test_spec_slug_and_parameters(tmp_path):
         "real_terms": False,
         "as_of": None,
         "title": "",
+        "lang": "en",
     }
+    assert ReportParams("sukabumi-2023", lang="id").slug == "sukabumi-2023_all_public_id"
     for bad in (
         dict(cohort="../x"),
         dict(cohort="a", audience="donors"),
@@ -381,7 +403,9 @@ class _Links(HTMLParser):
         self.hrefs += [v for k, v in attrs if tag == "a" and k == "href" and v]
 
 
-def _annex_tables(cohort: str, audience: str) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _annex_tables(
+    cohort: str, audience: str, lang: str = "en"
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     table = pd.DataFrame({"group": ["=cmd", "b"], "n": pd.array([5, None], dtype="Int64")})
     return {f"{cohort} {audience}": table}, pd.DataFrame({"item": ["source"], "text": ["stub"]})
 
@@ -480,10 +504,10 @@ def test_single_report_run_keeps_the_cohorts_other_reports(tmp_path, processed):
 
 
 def test_write_cohort_annexes_writes_each_cohort_and_audience_and_names_failures(tmp_path, processed):
-    def build(cohort: str, audience: str):
+    def build(cohort: str, audience: str, lang: str):
         if cohort == "bekasi-2024" and audience == "internal":
             raise KeyError("no such table")
-        return _annex_tables(cohort, audience)
+        return _annex_tables(cohort, audience, lang)
 
     with pytest.raises(ReportError, match=r"indicators_internal\.xlsx \(bekasi-2024, internal\): KeyError"):
         write_cohort_annexes(

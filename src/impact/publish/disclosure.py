@@ -308,7 +308,8 @@ def apply_audience(
 def check_published(
     table: pd.DataFrame, *, count: str, min_cell_size: int = config.MIN_CELL_SIZE
 ) -> list[str]:
-    """Problems that make a table unfit to publish: visible counts from 1 to ``min_cell_size - 1``.
+    """Problems that make a table unfit to publish: visible counts from 1 to ``min_cell_size - 1``,
+    and a one-way table hiding a single count (given back by subtraction from the total).
 
     Works on numbers (``SuppressedTable.values``) and on rendered strings
     (``SuppressedTable.display()``: a marker alone is hidden, ``"3 s!"`` is a visible 3).
@@ -326,11 +327,20 @@ def check_published(
         text = column.astype("string").str.strip().str.replace(",", "", regex=False)
         numbers = pd.to_numeric(text.str.extract(r"^(\d+(?:\.\d+)?)", expand=False)).astype("Float64")
     small = ((numbers >= 1) & (numbers < min_cell_size)).fillna(False).to_numpy(dtype=bool)
-    return [
+    problems = [
         f"row {label!r}: {count} = {value:g} is shown but below the minimum cell size {min_cell_size} "
         f"(counts from 1 to {min_cell_size - 1} must be hidden)"
         for label, value in zip(table.index[small], numbers[small], strict=True)
     ]
+    hidden = numbers.isna().to_numpy(dtype=bool)
+    if hidden.sum() == 1 and len(table) >= 3:
+        # one hidden count next to shown ones and their total: the total minus the others gives it
+        label = table.index[hidden][0]
+        problems.append(
+            f"row {label!r}: the only hidden {count} — with the others and the total shown it is their "
+            "difference; hide a second cell (secondary suppression)"
+        )
+    return problems
 
 
 # --- preparation ----------------------------------------------------------------------------------
@@ -384,6 +394,13 @@ def _prepare(
         raise ValueError(f"the count column {count!r} is also listed in value_columns")
     if group_columns is None:
         groups = [c for c in table.columns if c != count and c not in values]
+        if len(groups) > 1:
+            # never guessed: a label or caveat column taken for a grouping makes every row its own
+            # "group", and only the small cell is hidden (its n is then the total minus the others)
+            raise ValueError(
+                f"columns {groups} could each be a grouping or a label: pass group_columns=[...] "
+                "naming the grouping columns (labels pass through unchanged)"
+            )
     else:
         groups = _as_list(group_columns, "group_columns")
         _require_columns(table, groups)

@@ -1,25 +1,15 @@
-"""Formatting for people: column labels, rupiah and percentages, report headings and narrative
-helpers, and published tables shaped for a spreadsheet.
+"""Formatting an analyst's own published table for people: labels, rupiah, percentages, markers.
+
+The report's own tables are :class:`impact.publish.views.Table` (formatted per language);
+:func:`present` is for tables an analyst builds and protects with
+:func:`impact.publish.disclosure.apply_audience`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from impact import config, vocab
-from impact.publish import disclosure
-from impact.publish.results import CohortResults
-
-__all__ = [
-    "COLUMN_LABELS",
-    "balance_published",
-    "for_excel",
-    "heading",
-    "methods_markdown",
-    "present",
-    "summary_markdown",
-    "survival_summary",
-]
+__all__ = ["COLUMN_LABELS", "present"]
 
 
 COLUMN_LABELS = {
@@ -63,12 +53,19 @@ def _fmt(name: str, v: pd.Series) -> pd.Series:
     return text.astype("string").fillna("")
 
 
-def present(table: disclosure.SuppressedTable) -> pd.DataFrame:
+def present(table) -> pd.DataFrame:
     """Reader-friendly strings of a published table: rupiah, percentages, markers for hidden cells.
+
+    A report table (:class:`~impact.publish.views.Table`, what ``r.recovery()`` and the other
+    results methods return) is already formatted: its displayed text comes back as it is.
 
     Hidden cells show their marker (``s``, ``c``, ``d``); in internal tables a cell that a
     public table would hide shows its value followed by the marker and ``!``.
     """
+    from impact.publish.views import Table
+
+    if isinstance(table, Table):
+        return table.frame()
     out = {}
     for col in table.values.columns:
         v = table.values[col]
@@ -97,107 +94,3 @@ def present(table: disclosure.SuppressedTable) -> pd.DataFrame:
             break
         labels.append(COLUMN_LABELS.get(col, col))
     return frame.set_index(labels) if labels else frame
-
-
-def heading(r: CohortResults, title: str = "") -> str:
-    """The report's title block (markdown)."""
-    scope = (
-        "all confederations"
-        if r.params.confederation == "all"
-        else vocab.CONFEDERATIONS[r.params.confederation]
-    )
-    head = title or f"Income recovery after layoff — {r.programme.cohort_name(r.params.cohort)}"
-    lines = [
-        f"# {head}",
-        f"**Cohort:** {r.programme.cohort_name(r.params.cohort)} · **Scope:** {scope} · "
-        f"**Audience:** {r.params.audience}",
-    ]
-    if r.params.audience == "internal":
-        lines.append(
-            "> **INTERNAL — not for publication.** Small groups are shown; cells marked `!` are hidden in the public version."
-        )
-    return "\n\n".join(lines)
-
-
-def methods_markdown(r: CohortResults) -> str:
-    """The methods and definitions section (markdown), with the settings this report used."""
-    return "\n".join(
-        [
-            "- **Recovery ratio** = income last month ÷ last normal monthly wage before the layoff; missing",
-            '  when either is missing (never counted as "not recovered").',
-            "- **Recovered** = ratio at or above the threshold; **partially recovered** at or above the partial threshold.",
-            "- **Confidence intervals**: medians and ratio of sums by percentile bootstrap "
-            f"({config.BOOTSTRAP_RESAMPLES:,} resamples,",
-            "  fixed seed); shares by the Wilson method; time to recovery by Kaplan–Meier with Greenwood intervals.",
-            "- **Minimum wage**: regional UMK of the participant's district; **real terms**: the pre-layoff",
-            "  wage is brought to interview-month prices with the BPS consumer price index.",
-            "- Full definitions: `docs/indicators.md` in the project.",
-        ]
-    )
-
-
-def summary_markdown(r: CohortResults) -> str:
-    """The executive summary as a markdown bullet list."""
-    return "\n".join(f"- {s}" for s in r.summary())
-
-
-def survival_summary(r: CohortResults) -> tuple[pd.DataFrame, str]:
-    """Share recovered at 3/6/12 months per group (formatted) and a sentence on the log-rank test."""
-    _, shares, test = r.time_to_recovery()
-    if shares.empty:
-        return shares, "Too few participants to estimate time to recovery."
-    t = shares.assign(
-        share=shares["share_recovered"].map("{:.0%}".format),
-        ci=shares["share_recovered_low"].map("{:.0%}".format)
-        + "–"
-        + shares["share_recovered_high"].map("{:.0%}".format),
-    )
-    table = t.pivot(index="group", columns="time", values="share").rename(
-        columns=lambda m: f"by {m:g} months"
-    )
-    table.insert(0, "n", t.groupby("group")["n"].first())
-    p = test.get("p_value")
-    sentence = (
-        f"Women vs men (log-rank): p = {p:.2f}" + (f" — {test['caveat']}" if test.get("caveat") else "") + "."
-        if p is not None and pd.notna(p)
-        else "A log-rank comparison of women and men is not possible with these data"
-        + (f" ({test['caveat']})" if test.get("caveat") else "")
-        + "."
-    )
-    return table.reset_index(), sentence
-
-
-def balance_published(r: CohortResults) -> pd.DataFrame:
-    """The stayers-vs-leavers table; for the public, rows where either group is below min cell size are hidden."""
-    t = r.attrition_balance()
-    if r.params.audience == "public":
-        small = (t["n_true"] < r.params.min_cell_size) | (t["n_false"] < r.params.min_cell_size)
-        cols = ["mean_true", "mean_false", "difference", "normalised_difference", "p_value"]
-        t = t.astype({c: "Float64" for c in cols})
-        t.loc[small, cols] = pd.NA
-    return t.rename(
-        columns={
-            "mean_true": "stayers",
-            "mean_false": "leavers",
-            "n_true": "n stayers",
-            "n_false": "n leavers",
-        }
-    )
-
-
-def for_excel(table: disclosure.SuppressedTable) -> pd.DataFrame:
-    """A published table for a spreadsheet: numbers stay numbers, hidden cells show their marker.
-
-    Internal tables keep every value and add a ``flags`` column listing what a public table hides.
-    """
-    values = table.values.astype(object).where(table.values.notna(), None)
-    flags = table.flags.astype("string").fillna("")
-    internal = flags.apply(lambda col: col.str.endswith(disclosure.MARK_INTERNAL))  # per column, not per row
-    hidden = (flags != "") & ~internal
-    out = values.mask(hidden, flags)
-    if internal.to_numpy().any():
-        out["flags"] = [
-            "; ".join(f"{c}: {f}" for c, f in zip(flags.columns, row, strict=True) if f)
-            for row in flags.to_numpy()
-        ]
-    return out.rename(columns=COLUMN_LABELS)

@@ -1,40 +1,94 @@
-"""Plotly figures of aggregated (already disclosure-controlled) indicator tables.
+"""Plotly figures of published (already disclosure-controlled) values.
 
-Each function takes a small table and returns a ``plotly.graph_objects.Figure``; none
-saves or shows anything. Figures are at most 700 px wide so that printed PDFs are not
-clipped, and use a colour-blind-safe palette.
+Each function takes a small frame of published values and returns a ``plotly.graph_objects.Figure``
+(none saves or shows anything). Lines differ by colour *and* dash and marker, so they stay apart
+in grayscale print; a missing point breaks its line (``connectgaps=False``: a gap is not drawn as
+a trend). Width follows the page (``autosize``) unless asked; colours, size and template are
+keyword options. Every trace names what it shows in ``meta`` (``table``, ``stat``, ``wave`` or
+``dimension``, ``groups``), which the release audit reads back: a chart publishes data too.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 __all__ = [
+    "DASHES",
     "HEIGHT",
     "PALETTE",
-    "WIDTH",
+    "SYMBOLS",
     "activity",
-    "bars",
-    "commission_quantiles",
-    "empty",
+    "commission",
+    "footnote",
+    "style",
     "survival",
     "trajectory",
 ]
 
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-WIDTH = 680
-HEIGHT = 380
+#: colour-blind-safe (Okabe–Ito)
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross")
+HEIGHT = 360
 
 
-def _layout(fig: go.Figure, *, title: str, x: str, y: str, yformat: str | None = None) -> go.Figure:
+def style(i: int, colors: Sequence[str] | None = None) -> dict:
+    """Line and marker of the ``i``-th group: colour, dash and marker symbol all differ."""
+    palette = colors or PALETTE
+    color = palette[i % len(palette)]
+    return {
+        "line": {"color": color, "dash": DASHES[i % len(DASHES)], "width": 2.5},
+        "marker": {"color": color, "symbol": SYMBOLS[i % len(SYMBOLS)], "size": 8},
+    }
+
+
+def footnote(fig: go.Figure, text: str, *, width: int = 100) -> go.Figure:
+    """``fig`` with ``text`` under the plot (wrapped at ``width`` characters), e.g. which groups
+    are not drawn and why — so a chart never drops a group silently."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width) or [""]
+    extra = 18 * len(lines)
+    margin = fig.layout.margin.b or 70
+    fig.add_annotation(
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(margin + extra - 10),
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
+        showarrow=False,
+        font={"size": 11},
+    )
+    fig.update_layout(margin={"b": margin + extra}, height=(fig.layout.height or HEIGHT) + extra)
+    return fig
+
+
+def _layout(
+    fig: go.Figure,
+    *,
+    title: str,
+    x: str,
+    y: str,
+    yformat: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    template: str = "plotly_white",
+) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        width=WIDTH,
-        height=HEIGHT,
-        margin={"l": 60, "r": 20, "t": 50, "b": 80},
-        template="plotly_white",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 14}},
+        autosize=width is None,
+        width=width,
+        height=height or HEIGHT,
+        margin={"l": 60, "r": 20, "t": 50, "b": 70},
+        template=template,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         font={"family": "Helvetica, Arial, sans-serif", "size": 12},
     )
     fig.update_xaxes(title_text=x)
@@ -42,190 +96,184 @@ def _layout(fig: go.Figure, *, title: str, x: str, y: str, yformat: str | None =
     return fig
 
 
-def trajectory(table: pd.DataFrame, *, group: str, title: str, threshold: float = 1.0) -> go.Figure:
-    """Median recovery ratio by wave, one line per group, with 95% CI error bars.
+def trajectory(
+    points: pd.DataFrame,
+    *,
+    title: str,
+    x: str,
+    y: str,
+    threshold: float = 1.0,
+    threshold_label: str = "",
+    meta: dict | None = None,
+    colors: Sequence[str] | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    template: str = "plotly_white",
+) -> go.Figure:
+    """Median recovery ratio by months after training, one line per group, with 95% CIs.
 
-    ``table`` columns: ``months_after_training``, ``group``, ``median_recovery_ratio``,
-    ``median_recovery_ratio_low``/``_high``, ``n``. Suppressed (missing) points are not drawn.
+    ``points``: ``group`` (code), ``label``, ``months``, ``estimate``, ``low``, ``high`` (missing
+    where not published: the line breaks there), optionally ``n`` (people behind each point, shown
+    on hover and kept in ``customdata``).
     """
-    if table.empty:
-        return empty(title, "Too few people to show this chart without identifying anyone.")
     fig = go.Figure()
-    for i, (name, g) in enumerate(table.groupby(group, sort=False, observed=True)):
-        g = g.dropna(subset=["median_recovery_ratio"]).sort_values("months_after_training")
-        if g.empty:
-            continue
-        est = g["median_recovery_ratio"].astype(float)
+    months = sorted(points["months"].dropna().astype(int).unique())
+    for i, (code, g) in enumerate(points.groupby("group", sort=False)):
+        g = g.set_index("months").reindex(months)
+        est = g["estimate"].astype(float)
         fig.add_trace(
             go.Scatter(
-                x=g["months_after_training"].astype(int),
-                y=est,
+                x=months,
+                y=est.tolist(),
                 mode="lines+markers",
-                name=str(name),
-                line={"color": PALETTE[i % len(PALETTE)]},
+                name=str(g["label"].dropna().iloc[0]) if g["label"].notna().any() else str(code),
+                connectgaps=False,
                 error_y={
                     "type": "data",
                     "symmetric": False,
-                    "array": (g["median_recovery_ratio_high"].astype(float) - est).clip(lower=0),
-                    "arrayminus": (est - g["median_recovery_ratio_low"].astype(float)).clip(lower=0),
+                    "array": (g["high"].astype(float) - est).clip(lower=0).tolist(),
+                    "arrayminus": (est - g["low"].astype(float)).clip(lower=0).tolist(),
                 },
-                customdata=g[["n"]].astype(float).to_numpy(),
-                hovertemplate="%{x} months: median %{y:.2f} (n=%{customdata[0]:.0f})<extra>"
-                + str(name)
-                + "</extra>",
+                meta={**(meta or {}), "group": str(code)},
+                customdata=g["n"].astype(float).tolist() if "n" in g else None,
+                hovertemplate="%{x}: %{y:.2f}"
+                + (" (n=%{customdata})" if "n" in g else "")
+                + "<extra>%{fullData.name}</extra>",
+                **style(i, colors),
             )
         )
     fig.add_hline(
         y=threshold,
         line_dash="dot",
         line_color="grey",
-        annotation_text="pre-layoff wage",
+        annotation_text=threshold_label,
         annotation_position="top left",
     )
-    fig.update_xaxes(tickvals=sorted(table["months_after_training"].dropna().astype(int).unique()))
-    return _layout(fig, title=title, x="months after training", y="income now / pre-layoff wage (median)")
+    fig.update_xaxes(tickvals=months)
+    return _layout(fig, title=title, x=x, y=y, width=width, height=height, template=template)
 
 
-def survival(curves: pd.DataFrame, *, group: str, title: str) -> go.Figure:
-    """Kaplan–Meier share recovered (1 − S(t)) as step lines with 95% CI bands, per group."""
-    if curves.empty:
-        return empty(title, "Too few people to show this chart without identifying anyone.")
-    fig = go.Figure()
-    for i, (name, g) in enumerate(curves.groupby(group, sort=False, observed=True)):
-        color = PALETTE[i % len(PALETTE)]
-        x = g["time"].astype(float)
-        lo = 1 - g["survival_high"].astype(float)
-        hi = 1 - g["survival_low"].astype(float)
-        fig.add_trace(
-            go.Scatter(
-                x=x, y=hi, mode="lines", line={"width": 0, "shape": "hv"}, showlegend=False, hoverinfo="skip"
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=lo,
-                mode="lines",
-                line={"width": 0, "shape": "hv"},
-                fill="tonexty",
-                fillcolor=_rgba(color, 0.15),
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=1 - g["survival"].astype(float),
-                mode="lines",
-                name=str(name),
-                line={"color": color, "shape": "hv"},
-                hovertemplate="%{x} months: %{y:.0%} recovered<extra>" + str(name) + "</extra>",
-            )
-        )
-    fig.update_yaxes(range=[0, 1])
-    return _layout(fig, title=title, x="months after training", y="share recovered", yformat=".0%")
-
-
-def empty(title: str, message: str) -> go.Figure:
-    """A figure that says why there is nothing to draw (e.g. every group below the minimum cell size)."""
-    fig = go.Figure()
-    fig.add_annotation(
-        text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14}
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _layout(fig, title=title, x="", y="")
-
-
-def _rgba(hex_color: str, alpha: float) -> str:
-    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def activity(curve: pd.DataFrame, *, title: str, group: str | None = None) -> go.Figure:
-    """Share of participant accounts with at least one completed order, by month since training."""
-    if curve.empty:
-        return empty(title, "Too few people to show this chart without identifying anyone.")
-    fig = go.Figure()
-    groups = curve.groupby(group, sort=False, observed=True) if group else [("all participants", curve)]
-    for i, (name, g) in enumerate(groups):
-        g = g.dropna(subset=["share_active"])
-        fig.add_trace(
-            go.Scatter(
-                x=g["months_since_training"],
-                y=g["share_active"],
-                mode="lines+markers",
-                name=str(name),
-                line={"color": PALETTE[i % len(PALETTE)]},
-                customdata=g[["n_accounts"]].astype(float).to_numpy(),
-                hovertemplate="month %{x}: %{y:.0%} active (of %{customdata[0]:.0f})<extra></extra>",
-            )
-        )
-    fig.update_yaxes(range=[0, 1])
-    return _layout(
-        fig, title=title, x="months since training (0 = training month)", y="share active", yformat=".0%"
-    )
-
-
-def commission_quantiles(table: pd.DataFrame, *, title: str) -> go.Figure:
-    """Monthly commission (rupiah) of active accounts: median with the 25–75% and 10–90% ranges.
-
-    ``table`` columns: ``months_since_training``, ``p10``, ``p25``, ``median``, ``p75``, ``p90``
-    (rows with fewer than the minimum cell size already removed). Commission, never GMV.
-    """
-    if table.empty:
-        return empty(title, "Too few people to show this chart without identifying anyone.")
-    x = table["months_since_training"]
-    fig = go.Figure()
-    for lo, hi, alpha, label in (
-        ("p10", "p90", 0.12, "10–90% of active accounts"),
-        ("p25", "p75", 0.25, "25–75%"),
-    ):
-        fig.add_trace(
-            go.Scatter(x=x, y=table[hi], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=table[lo],
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=_rgba(PALETTE[0], alpha),
-                name=label,
-                hoverinfo="skip",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=table["median"],
-            mode="lines+markers",
-            name="median",
-            line={"color": PALETTE[0]},
-            hovertemplate="month %{x}: median Rp %{y:,.0f}<extra></extra>",
-        )
-    )
-    return _layout(fig, title=title, x="months since training", y="commission per month (Rp)", yformat=",.0f")
-
-
-def bars(
-    table: pd.DataFrame,
+def survival(
+    curves: dict[str, tuple[str, pd.DataFrame]],
     *,
+    title: str,
     x: str,
     y: str,
-    title: str,
-    color: str | None = None,
-    yformat: str | None = None,
-    ytitle: str | None = None,
+    meta: dict | None = None,
+    colors: Sequence[str] | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    template: str = "plotly_white",
 ) -> go.Figure:
-    """Grouped bars of an aggregated table (suppressed values are simply absent)."""
+    """Kaplan–Meier share recovered (1 − S(t)) as step lines with markers at each step, per group.
+
+    ``curves``: group code → (label, Kaplan–Meier table with ``time``, ``survival``). A line at
+    0% is drawn just above the axis so that it stays visible.
+    """
     fig = go.Figure()
-    groups = table.groupby(color, sort=False, observed=True) if color else [(y, table)]
-    for i, (name, g) in enumerate(groups):
+    for i, (code, (label, km)) in enumerate(curves.items()):
+        times = [0.0, *km["time"].astype(float).tolist()]
+        share = [0.0, *(1 - km["survival"].astype(float)).round(3).tolist()]
         fig.add_trace(
-            go.Bar(x=g[x].astype(str), y=g[y], name=str(name), marker_color=PALETTE[i % len(PALETTE)])
+            go.Scatter(
+                x=times,
+                y=share,
+                mode="lines+markers",
+                name=label,
+                line_shape="hv",
+                meta={**(meta or {}), "group": code},
+                hovertemplate="%{x} months: %{y:.0%}<extra>%{fullData.name}</extra>",
+                **style(i, colors),
+            )
         )
-    fig.update_layout(barmode="group")
-    return _layout(fig, title=title, x="", y=ytitle or y, yformat=yformat)
+    fig.update_yaxes(range=[-0.03, 1.03])
+    return _layout(fig, title=title, x=x, y=y, yformat=".0%", width=width, height=height, template=template)
+
+
+def activity(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    x: str,
+    y: str,
+    meta: dict | None = None,
+    colors: Sequence[str] | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    template: str = "plotly_white",
+) -> go.Figure:
+    """Share of accounts with a completed sale, by month since training (``month``, ``share``;
+    missing months break the line)."""
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["month"].tolist(),
+            y=frame["share"].tolist(),
+            mode="lines+markers",
+            connectgaps=False,
+            name=y,
+            meta=meta or {},
+            hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+            **style(0, colors),
+        )
+    )
+    fig.update_yaxes(range=[0, 1])
+    return _layout(fig, title=title, x=x, y=y, yformat=".0%", width=width, height=height, template=template)
+
+
+def commission(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    x: str,
+    y: str,
+    band_label: str,
+    median_label: str,
+    meta: dict | None = None,
+    colors: Sequence[str] | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    template: str = "plotly_white",
+) -> go.Figure:
+    """Monthly commission of accounts with a sale: the median and the middle half (``month``,
+    ``median``, ``p25``, ``p75``; missing months break the line)."""
+    palette = colors or PALETTE
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=frame["month"].tolist(),
+            y=frame["p75"].tolist(),
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+            connectgaps=False,
+            meta={**(meta or {}), "stat": "p75_commission_idr"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=frame["month"].tolist(),
+            y=frame["p25"].tolist(),
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor="rgba(0,114,178,0.18)",
+            name=band_label,
+            hoverinfo="skip",
+            connectgaps=False,
+            meta={**(meta or {}), "stat": "p25_commission_idr"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=frame["month"].tolist(),
+            y=frame["median"].tolist(),
+            mode="lines+markers",
+            name=median_label,
+            connectgaps=False,
+            meta={**(meta or {}), "stat": "median_commission_idr"},
+            hovertemplate="%{x}: Rp %{y:,.0f}<extra></extra>",
+            **style(0, palette),
+        )
+    )
+    return _layout(fig, title=title, x=x, y=y, yformat=",.0f", width=width, height=height, template=template)

@@ -1,11 +1,12 @@
-"""Everything one cohort report shows, built in one call and published safely.
+"""One cohort's results: the per-participant frames and the release's group cells, built in one call.
 
->>> r = build("data/sample/processed", cohort="sukabumi-2023")   # doctest: +SKIP
->>> present(r.recovery(by=["gender"]))                           # doctest: +SKIP
+>>> r = build("data/sample/processed", cohort="sukabumi-2023", audience="internal")   # doctest: +SKIP
+>>> r.recovery(by="gender")                                                         # doctest: +SKIP
 
-Every table leaves through :mod:`impact.publish.disclosure` for the chosen audience: ``public``
-hides cells below ``min_cell_size`` (and their partners); ``internal`` shows all, marked.
-Figures are drawn from the published (suppressed) values only.
+:func:`build` computes the indicators of a cohort (or of one confederation of it);
+:class:`CohortResults` holds them and the *cells* every published view takes its numbers from
+(:mod:`impact.publish.release`: one decision per cell, whatever shows it). The views — tables,
+charts, sentences — are in :mod:`impact.publish.sections` and :mod:`impact.publish.narrative`.
 """
 
 from __future__ import annotations
@@ -23,9 +24,40 @@ from impact.errors import ParameterError
 from impact.measure import indicators, stats, tables
 from impact.measure.reference import missing_district_years, reference_tables, unknown_districts
 from impact.programme import Programme
-from impact.publish import disclosure, plots
+from impact.publish import disclosure
+from impact.publish.i18n import Text
+from impact.publish.release import TOTAL, Cells, Rules, inherit, protect_line
 
-__all__ = ["CohortResults", "build", "check_params"]
+__all__ = ["DIMENSIONS", "INTERSECTION", "CohortResults", "build", "check_params"]
+
+#: the one-way breakdowns a public release shows
+DIMENSIONS = ("gender", "confederation")
+#: The confederation × sex breakdown (internal reports and annexes only: a two-way table published
+#: next to its margins can be differenced, which one-way suppression does not protect against).
+INTERSECTION = "confederation_gender"
+#: the statistics of a recovery cell that are quantiles (rule 3 of the release)
+QUANTILE_STATS = (
+    "median_recovery_ratio",
+    "median_recovery_ratio_low",
+    "median_recovery_ratio_high",
+    "median_income_before_idr",
+    "median_income_now_idr",
+)
+RECOVERY_STATS = (
+    "n_eligible",
+    "n_responded",
+    "response_rate",
+    "median_recovery_ratio",
+    "median_recovery_ratio_low",
+    "median_recovery_ratio_high",
+    "n_recovered",
+    "share_recovered",
+    "share_recovered_low",
+    "share_recovered_high",
+    "ratio_of_sums",
+    "median_income_before_idr",
+    "median_income_now_idr",
+)
 
 
 def check_params(params: ReportParams, data: CleanData) -> ReportParams:
@@ -33,13 +65,15 @@ def check_params(params: ReportParams, data: CleanData) -> ReportParams:
     :class:`~impact.errors.ParameterError` listing the valid cohorts."""
     cohorts = sorted(data.participants["cohort"].dropna().unique())
     if params.cohort not in cohorts:
-        raise ParameterError(f"unknown cohort {params.cohort!r}; valid cohorts: {', '.join(cohorts)}")
+        raise ParameterError(
+            f"unknown cohort {params.cohort!r}; valid cohorts: {', '.join(cohorts) or 'none'}"
+        )
     return params
 
 
 @dataclass
 class CohortResults:
-    """Per-participant frames of one cohort (possibly one confederation) and published views of them."""
+    """Per-participant frames of one cohort (possibly one confederation), and the release's cells."""
 
     params: ReportParams
     participants: pd.DataFrame
@@ -50,141 +84,385 @@ class CohortResults:
     quarantine: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     programme: Programme = field(default_factory=Programme)
+    review: pd.DataFrame | None = None
     _cache: dict = field(default_factory=dict, repr=False)
 
-    # --- helpers -----------------------------------------------------------------------------
+    # --- basics --------------------------------------------------------------------------------------
     @property
-    def latest_wave(self) -> str:
-        """The latest wave with any response."""
-        got = self.waves.loc[self.waves["responded"], "wave"]
-        return str(got.max()) if len(got) else str(self.waves["wave"].min())
+    def rules(self) -> Rules:
+        return Rules.of(self.params)
+
+    @property
+    def text(self) -> Text:
+        return Text(self.params.lang)
+
+    @property
+    def cohort(self):
+        return self.programme.cohorts.get(self.params.cohort)
 
     @property
     def wave_list(self) -> list[str]:
+        """The cohort's waves (configured, else observed), in order."""
+        if self.cohort is not None:
+            return list(self.cohort.waves)
         return [str(w) for w in self.waves["wave"].dropna().unique().sort_values()]
 
-    def _publish(
-        self, table: pd.DataFrame, *, count: str, group_columns: list[str]
-    ) -> disclosure.SuppressedTable:
-        values = [
-            c
-            for c in table.columns
-            if c not in (*group_columns, count) and pd.api.types.is_numeric_dtype(table[c])
-        ]
-        return disclosure.apply_audience(
-            table,
-            audience=self.params.audience,
-            count=count,
-            value_columns=values,
-            min_cell_size=self.params.min_cell_size,
-            group_columns=group_columns or None,
+    @property
+    def answered_waves(self) -> list[str]:
+        """The waves with at least one answer, in order."""
+        got = set(self.waves.loc[self.waves["responded"], "wave"].astype(str))
+        return [w for w in self.wave_list if w in got]
+
+    @property
+    def latest_wave(self) -> str | None:
+        """The latest wave with any answer (None before the first follow-up)."""
+        answered = self.answered_waves
+        return answered[-1] if answered else None
+
+    def __repr__(self) -> str:
+        p = self.params
+        n = len(self.participants)
+        by_wave = ", ".join(
+            f"{w}: {int(self.line(w).values.loc[TOTAL, 'n_responded'])}" for w in self.answered_waves
+        )
+        return (
+            f"CohortResults({p.cohort}, {p.confederation}, {p.audience}, lang={p.lang}): {n} participants; "
+            f"answered {by_wave or 'no follow-up yet'}; waves {', '.join(self.wave_list)}; "
+            f"min cell {p.min_cell_size}, {'real' if p.real_terms else 'nominal'} terms"
         )
 
-    # --- tables -------------------------------------------------------------------------------
-    def profile(self) -> disclosure.SuppressedTable:
-        """Participants by confederation × gender (counts, with margins)."""
-        p = self.participants
-        rows = [{**labels, "n": len(g)} for labels, g in tables.group_cells(p, ["confederation", "gender"])]
-        t = pd.DataFrame(rows).astype({"n": "Int64"})
-        t["confederation"] = t["confederation"].map(lambda c: vocab.CONFEDERATIONS.get(c, c))
-        return self._publish(t, count="n", group_columns=["confederation", "gender"])
+    def _repr_html_(self) -> str:
+        import html
 
-    def baseline_profile(self) -> disclosure.SuppressedTable:
-        """Baseline medians by gender: pre-layoff wage, income at registration, monthly target."""
-        rows = []
-        for labels, g in tables.group_cells(self.participants, ["gender"]):
-            rows.append(
-                {
-                    **labels,
-                    "n": len(g),
-                    "median_income_before_idr": g["income_before_idr"].astype("Float64").median(),
-                    "median_income_baseline_idr": g["income_baseline_idr"].astype("Float64").median(),
-                    "median_target_monthly_idr": g["target_monthly_idr"].astype("Float64").median(),
-                    "share_with_reseller_account": g["reseller_key"].notna().mean() if len(g) else np.nan,
-                }
-            )
-        return self._publish(pd.DataFrame(rows).astype({"n": "Int64"}), count="n", group_columns=["gender"])
+        return f"<pre>{html.escape(repr(self))}</pre>"
 
-    def recovery(
-        self, *, by: list[str] | tuple[str, ...] = (), wave: str | None = None
-    ) -> disclosure.SuppressedTable:
-        """The recovery table at a wave (default: the latest), published for the audience."""
-        key = (tuple(by), wave or self.latest_wave)
+    # --- what a report shows (tables, charts and words; see impact.publish.sections / narrative) -----
+    def title_block(self) -> str:
+        from impact.publish import narrative
+
+        return narrative.title_block(self)
+
+    def summary(self) -> str:
+        from impact.publish import narrative
+
+        return narrative.summary(self)
+
+    def profile(self, *, by: str | None = "gender"):
+        from impact.publish import sections
+
+        return sections.profile(self, by=self._by(by))
+
+    def participation(self):
+        from impact.publish import sections
+
+        return sections.participation(self)
+
+    def recovery(self, *, by: str | None = None, wave: str | None = None):
+        """Recovery at a wave (default: the latest with answers), overall or by ``"gender"`` or
+        ``"confederation"`` (internal reports also ``["confederation", "gender"]``)."""
+        from impact.publish import sections
+
+        return sections.recovery(self, by=self._by(by), wave=wave)
+
+    def trajectory_figure(self, *, by: str | None = "gender", **style):
+        from impact.publish import sections
+
+        return sections.trajectory(self, by=self._by(by, two_way=False), **style)
+
+    def comparisons(self):
+        from impact.publish import sections
+
+        return sections.comparisons(self)
+
+    def time_to_recovery(self):
+        from impact.publish import sections
+
+        return sections.survival(self)
+
+    def survival_figure(self, **style):
+        from impact.publish import sections
+
+        return sections.survival_figure(self, **style)
+
+    def income_sources(self):
+        from impact.publish import sections
+
+        return sections.income_sources(self)
+
+    def activity_figure(self, **style):
+        from impact.publish import sections
+
+        return sections.activity(self, **style)
+
+    def activity_table(self):
+        from impact.publish import sections
+
+        return sections.activity(self, figure=False)
+
+    def commission_figure(self, **style):
+        from impact.publish import sections
+
+        return sections.commission(self, **style)
+
+    def commission_table(self):
+        from impact.publish import sections
+
+        return sections.commission(self, figure=False)
+
+    def targets(self):
+        from impact.publish import sections
+
+        return sections.targets(self)
+
+    def logframe(self):
+        from impact.publish.logframe import logframe
+
+        return logframe(self)
+
+    def balance(self):
+        from impact.publish import sections
+
+        return sections.balance(self)
+
+    def data_quality(self):
+        from impact.publish import sections
+
+        return sections.data_quality(self)
+
+    def quarantine_summary(self):
+        from impact.publish import sections
+
+        return sections.quarantine_summary(self)
+
+    def methods(self) -> str:
+        from impact.publish import narrative
+
+        return narrative.methods(self)
+
+    def notes_markdown(self) -> str:
+        from impact.publish import narrative
+
+        return narrative.notes(self)
+
+    def legend(self) -> str:
+        from impact.publish import narrative
+
+        return narrative.legend(self)
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The breakdowns this report has: by sex, and by confederation when it covers several."""
+        return DIMENSIONS if self.params.confederation == "all" else ("gender",)
+
+    def section(self, key: str, intro: str | None = None, *, level: int = 2):
+        """A section heading, and its introduction, in the report's language (shown as markdown),
+        e.g. ``r.section("sec_recovery", "sec_recovery_intro")``."""
+        from impact.publish.views import Prose
+
+        body = f"{'#' * level} {self.text.t(key)}"
+        return Prose(body + (f"\n\n{self.text.t(intro)}" if intro else ""))
+
+    def heading(self, key: str) -> str:
+        """A section heading (markdown) in the report's language, e.g. ``r.heading("sec_recovery")``."""
+        return f"## {self.text.t(key)}"
+
+    def say(self, key: str, **fields) -> str:
+        """A sentence of the catalogue in the report's language."""
+        return self.text.t(key, **fields)
+
+    # --- the release's cells ---------------------------------------------------------------------------
+    def frame_with_groups(self, frame: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
+        """``frame`` with its ``dimension`` column's missing values as their own group (``unknown``);
+        for :data:`INTERSECTION`, a column ``confederation|gender`` built from the two."""
+        if dimension == INTERSECTION:
+            both = self.frame_with_groups(self.frame_with_groups(frame, "confederation"), "gender")
+            combined = both["confederation"].astype(str) + "|" + both["gender"].astype(str)
+            return frame.assign(**{INTERSECTION: combined})
+        if dimension is None or not frame[dimension].isna().any():
+            return frame
+        column = frame[dimension]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = column.cat.add_categories(["unknown"]).fillna("unknown")
+        else:
+            column = column.astype("string").fillna("unknown")
+        return frame.assign(**{dimension: column})
+
+    def _by(self, by, *, two_way: bool = True) -> str | None:
+        """``by`` as one dimension name: ``"gender"``, ``["gender"]`` and ``("gender",)`` are the
+        same; ``["confederation", "gender"]`` (either order) is :data:`INTERSECTION`, internal only."""
+        if by is None or by == [] or by == ():
+            return None
+        if isinstance(by, list | tuple):
+            if sorted(by) == ["confederation", "gender"] and two_way:
+                if self.rules.public:
+                    raise ParameterError(
+                        "by=['confederation', 'gender']: the confederation × sex table is internal "
+                        "only (published next to the one-way tables it could be differenced); "
+                        "give one of gender, confederation, or build with audience='internal'"
+                    )
+                return INTERSECTION
+            if len(by) != 1:
+                raise ParameterError(
+                    f"by={by!r}: give one of {', '.join(DIMENSIONS)}"
+                    + (" or ['confederation', 'gender']" if two_way else "")
+                )
+            by = by[0]
+        if by not in DIMENSIONS:
+            raise ParameterError(f"by={by!r}: expected one of {', '.join(DIMENSIONS)}")
+        return by
+
+    def line(self, wave: str, dimension: str | None = None) -> Cells:
+        """The recovery cells of one wave, overall (``dimension=None``) or by sex / confederation."""
+        key = ("line", wave, dimension)
         if key not in self._cache:
-            self._cache[key] = self._recovery(by=by, wave=key[1])
+            self._cache[key] = self._line(wave, dimension)
         return self._cache[key]
 
-    def _recovery(self, *, by: list[str] | tuple[str, ...], wave: str) -> disclosure.SuppressedTable:
-        t = tables.recovery_table(self.waves, wave=wave, by=by, real_terms=self.params.real_terms)
-        if "confederation" in by:
-            t["confederation"] = t["confederation"].map(lambda c: vocab.CONFEDERATIONS.get(c, c))
-        # public tables give the share recovered (with its CI), not the small count of people behind it
-        drop = ["caveat"] + (["n_recovered"] if self.params.audience == "public" else [])
-        return self._publish(t.drop(columns=drop), count="n", group_columns=list(by))
+    def _line(self, wave: str, dimension: str | None) -> Cells:
+        by = [dimension] if dimension else []
+        w = self.frame_with_groups(self.waves, dimension)
+        t = tables.recovery_table(w, wave=wave, by=by, real_terms=self.params.real_terms)
+        t.index = pd.Index(
+            [str(x) if x != tables.ALL else TOTAL for x in t[dimension]] if dimension else [TOTAL]
+        )
+        t = t.drop(columns=[*by, "caveat"])
+        dominated = self._dominated(w, wave, dimension) if dimension else None
+        cells = protect_line(
+            t,
+            count="n",
+            stats=RECOVERY_STATS,
+            quantiles=QUANTILE_STATS,
+            dominated=dominated,
+            dominance_stats=("ratio_of_sums",),
+            rules=self.rules,
+            counts=("n_eligible", "n_responded"),
+        )
+        # the registered counts are the profile's: hidden where it hides them, in every wave
+        return inherit(cells, "n_eligible", self.profile_cells(dimension), dependents=("response_rate",))
 
-    def recovery_by_wave(self, *, by: str | None = None) -> pd.DataFrame:
-        """Published recovery statistics for every wave (long), for trajectories."""
-        parts = []
-        for w in self.wave_list:
-            pub = self.recovery(by=[by] if by else [], wave=w).values
-            pub = pub.assign(wave=w, months_after_training=vocab.WAVES.get(w))
-            parts.append(pub if by else pub.assign(group="all"))
-        out = pd.concat(parts, ignore_index=True)
+    def _dominated(self, w: pd.DataFrame, wave: str, dimension: str) -> pd.Series:
+        """Groups whose sums of income (now or before) are dominated by one or two people."""
+        ratio = "real_recovery_ratio" if self.params.real_terms else "recovery_ratio"
+        before = "income_before_real_idr" if self.params.real_terms else "income_before_idr"
+        has = w[(w["wave"].astype(str) == wave) & w[ratio].notna()]
+        if has.empty:
+            return pd.Series(dtype=bool)
+        out = None
+        for amount in ("income_total_idr", before):
+            contributions = has[[dimension, amount]].assign(**{dimension: has[dimension].astype(str)})
+            flags = disclosure.dominance(
+                contributions, group_columns=[dimension], value=amount, totals={dimension: TOTAL}
+            )
+            out = flags if out is None else (out | flags.reindex(out.index, fill_value=False))
+        return out.rename(index=str)
+
+    def profile_cells(self, dimension: str | None) -> Cells:
+        """Registered participants overall or by one dimension, and their situation at registration."""
+        key = ("profile", dimension)
+        if key in self._cache:
+            return self._cache[key]
+        p = self.frame_with_groups(self.participants, dimension)
+        rows = {}
+        for labels, g in tables.group_cells(p, [dimension] if dimension else []):
+            code = TOTAL if not labels or labels[dimension] == tables.ALL else str(labels[dimension])
+            rows[code] = {
+                "n": len(g),
+                "median_income_before_idr": g["income_before_idr"].astype("Float64").median(),
+                "median_income_baseline_idr": g["income_baseline_idr"].astype("Float64").median(),
+                "median_target_monthly_idr": g["target_monthly_idr"].astype("Float64").median(),
+                "share_with_reseller_account": g["reseller_key"].notna().mean() if len(g) else np.nan,
+                "mean_sessions_attended": g["sessions_attended"].astype("Float64").mean(),
+            }
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame = frame.loc[[*(c for c in frame.index if c != TOTAL), TOTAL]]
+        stats_ = [c for c in frame.columns if c != "n"]
+        cells = protect_line(
+            frame,
+            count="n",
+            stats=stats_,
+            quantiles=("median_income_before_idr", "median_income_baseline_idr", "median_target_monthly_idr"),
+            rules=self.rules,
+        )
+        self._cache[key] = cells
+        return cells
+
+    def km(self) -> dict[str, tuple[pd.DataFrame, int]]:
+        """Kaplan–Meier curves per published group (``all``; ``female``/``male`` when both sexes are
+        published at the latest wave and have enough people), with each group's n."""
+        if "km" in self._cache:
+            return self._cache["km"]
+        column = "real_recovered" if self.params.real_terms else "recovered"
+        ttr = indicators.time_to_recovery(self.waves, column=column)
+        groups = {"all": ttr}
+        if self.params.audience == "internal" or self._sexes_published():
+            groups |= {g: ttr[ttr["gender"] == g] for g in vocab.GENDERS}
+        out = {}
+        for name, g in groups.items():
+            if len(g) == 0 or (self.rules.public and len(g) < self.rules.k):
+                continue
+            curve = stats.kaplan_meier(
+                g["duration_months"].astype(float).to_numpy(), g["event"].to_numpy(dtype=bool)
+            )
+            out[name] = (curve, len(g))
+        if self.rules.public and set(out) & set(vocab.GENDERS) != set(vocab.GENDERS):
+            out = {k: v for k, v in out.items() if k == "all"}
+        self._cache["km"] = out
         return out
 
-    def logframe(self, *, targets: dict | None = None) -> pd.DataFrame:
-        """Logframe rows against the programme's targets (``targets`` overrides them; an indicator
-        without a target has none); the women/men columns are hidden when a sex has fewer than
-        min_cell_size."""
-        if targets is None:
-            targets = {t.indicator: t.target for t in self.programme.logframe if t.target is not None}
-        lf = tables.logframe(
-            self.waves, self.participants, self.sales, wave=self.latest_wave, targets=targets
+    def _sexes_published(self) -> bool:
+        wave = self.latest_wave
+        if wave is None:
+            return False
+        cells = self.line(wave, "gender")
+        return all(cells.visible(g, self.rules) for g in vocab.GENDERS if g in cells.values.index) and all(
+            g in cells.values.index for g in vocab.GENDERS
         )
-        if self.params.audience == "public":
-            for col in ("Women", "Men"):
-                n = lf[col].str.extract(r"n=(\d+)")[0].astype(float)
-                lf[col] = lf[col].mask(n < self.params.min_cell_size, disclosure.MARK_PRIMARY)
-        return lf
 
-    def logframe_display(self, *, targets: dict | None = None) -> pd.DataFrame:
-        """The logframe for reading: shares as percentages, ratios with two decimals."""
-        lf = self.logframe(targets=targets)
-        is_share = lf["Indicator"].str.startswith("Share")
+    def month_cells(self) -> Cells | None:
+        """Platform activity per month since training (all participant accounts): accounts, share with
+        a sale, and commission quantiles among accounts with a sale (None without platform data)."""
+        if "months" in self._cache:
+            return self._cache["months"]
+        m = self.months
+        if m.empty:
+            self._cache["months"] = None
+            return None
+        rows = {}
+        for month, g in m.groupby("months_since_training", sort=True):
+            active = g.loc[g["active"], "commission_idr"].astype(float)
+            q = (
+                active.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
+                if len(active)
+                else pd.Series(np.nan, index=[0.1, 0.25, 0.5, 0.75, 0.9])
+            )
+            rows[str(int(month))] = {
+                "n_accounts": len(g),
+                "n_active": int(g["active"].sum()),
+                "share_active": g["active"].mean(),
+                "p10_commission_idr": q[0.1],
+                "p25_commission_idr": q[0.25],
+                "median_commission_idr": q[0.5],
+                "p75_commission_idr": q[0.75],
+                "p90_commission_idr": q[0.9],
+            }
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        reasons = pd.DataFrame("", index=frame.index, columns=frame.columns, dtype=object)
+        k, kq = self.rules.k, self.rules.k_quantile
+        small = (frame["n_accounts"] < k).to_numpy()
+        reasons.loc[small, :] = "s"
+        quant = ["p25_commission_idr", "median_commission_idr", "p75_commission_idr"]
+        reasons.loc[(frame["n_active"] < kq).to_numpy() & ~small, quant] = "q"
+        tails = ["p10_commission_idr", "p90_commission_idr"]
+        reasons.loc[(frame["n_active"] < 2 * kq).to_numpy() & ~small, tails] = "q"
+        cells = Cells(frame, reasons.astype(str), "n_accounts")
+        self._cache["months"] = cells
+        return cells
 
-        def fmt(v: pd.Series) -> pd.Series:
-            pct = v.map(lambda a: f"{a:.0%}", na_action="ignore")
-            num = v.map(lambda a: f"{a:.2f}", na_action="ignore")
-            return pct.where(is_share, num).astype("string").fillna("–")
-
-        out = lf.assign(**{c: fmt(lf[c].astype("Float64")) for c in ("Baseline", "Target", "Actual")})
-        out["Target"] = out["Target"].mask(lf["Target"].isna(), "target not set")
-        out["% of target"] = (
-            lf["% of target"].map(lambda a: f"{a:.0%}", na_action="ignore").astype("string").fillna("–")
-        )
-        return out.set_index("Indicator")
-
-    def comparisons(self) -> pd.DataFrame:
-        t = tables.comparisons(self.waves, wave=self.latest_wave)
-        if self.params.audience == "public":
-            small = t["n_smallest_group"].fillna(0) < self.params.min_cell_size
-            t.loc[small, ["estimate", "ci_low", "ci_high", "p_value"]] = pd.NA
-            t.loc[small & (t["n"] > 0), "n"] = pd.NA  # a count from 1 to min_cell_size - 1 is hidden too
-        return t
-
-    def response(self, *, by: list[str] | tuple[str, ...] = ()) -> disclosure.SuppressedTable:
-        t = tables.response_by_wave(self.waves, by=by)
-        if "confederation" in by:
-            t["confederation"] = t["confederation"].map(lambda c: vocab.CONFEDERATIONS.get(c, c))
-        # the count protected is the responders (the smaller group); eligible counts hide with them
-        return self._publish(t, count="n_responded", group_columns=["wave", *by])
-
-    def attrition_balance(self) -> pd.DataFrame:
-        return tables.attrition_balance(self.waves, self.participants, wave=self.latest_wave)
-
-    def target_attainment(self) -> disclosure.SuppressedTable:
-        """Share reaching their own monthly target, by wave: survey-reported and platform commission."""
-        rows = []
+    def target_cells(self) -> Cells:
+        """Own-target attainment per wave (everyone who answered and set a target)."""
+        if "targets" in self._cache:
+            return self._cache["targets"]
+        rows = {}
         for w in self.wave_list:
             g = self.waves[(self.waves["wave"].astype(str) == w) & self.waves["responded"]]
             s = g["target_attainment_survey"].dropna()
@@ -193,196 +471,110 @@ class CohortResults:
                 if "target_attainment_platform" in g
                 else pd.Series(dtype=float)
             )
-            rows.append(
-                {
-                    "wave": w,
-                    "n": len(s),
-                    "share_reaching_target_survey": (s >= 1).mean() if len(s) else np.nan,
-                    "median_attainment_survey": s.median() if len(s) else np.nan,
-                    "n_platform": len(p),
-                    "median_attainment_platform": p.median() if len(p) else np.nan,
-                }
-            )
-        t = pd.DataFrame(rows).astype({"n": "Int64", "n_platform": "Int64"})
-        return self._publish(t, count="n", group_columns=["wave"])
-
-    def activity_table(self) -> pd.DataFrame:
-        """Monthly active share of accounts by month since training (months with fewer than
-        min cell size accounts, or active accounts, removed)."""
-        curve = indicators.activity_curve(self.months)
-        m = self.params.min_cell_size
-        return curve[(curve["n_accounts"] >= m) & (curve["n_active"] >= m)].reset_index(drop=True)
-
-    def commission_table(self) -> pd.DataFrame:
-        """Quantiles of monthly commission (rupiah) among active accounts, by month since training."""
-        columns = ["p10", "p25", "median", "p75", "p90"]
-        act = self.months[self.months["active"]] if "active" in self.months else self.months.iloc[:0]
-        if act.empty:
-            return pd.DataFrame(columns=["months_since_training", *columns, "n_active"])
-        g = act.groupby("months_since_training")["commission_idr"]
-        q = g.quantile([0.1, 0.25, 0.5, 0.75, 0.9]).unstack()
-        q.columns = columns
-        q["n_active"] = g.size()
-        q = q[q["n_active"] >= self.params.min_cell_size]
-        return q.reset_index()
-
-    def time_to_recovery(self) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-        """Kaplan–Meier curves (overall and by gender, groups below min cell size dropped),
-        shares recovered at 3/6/12 months, and the log-rank test women vs men."""
-        if "ttr" not in self._cache:
-            self._cache["ttr"] = self._time_to_recovery()
-        return self._cache["ttr"]
-
-    def _time_to_recovery(self) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-        ttr = indicators.time_to_recovery(
-            self.waves, column="real_recovered" if self.params.real_terms else "recovered"
-        )
-        curves, shares = [], []
-        groups = [("all", ttr)] + [(g, ttr[ttr["gender"] == g]) for g in vocab.GENDERS]
-        for name, g in groups:
-            if len(g) < self.params.min_cell_size and (self.params.audience == "public" or len(g) == 0):
-                continue
-            km = stats.kaplan_meier(
-                g["duration_months"].astype(float).to_numpy(), g["event"].to_numpy(dtype=bool)
-            )
-            curves.append(km.assign(group=name))
-            at = stats.recovered_share_at(km, [3, 6, 12]).assign(group=name, n=len(g))
-            med = stats.median_time(km)
-            shares.append(at.assign(median_months=med.estimate, median_low=med.low, median_high=med.high))
-        f = ttr[ttr["gender"] == "female"]
-        m = ttr[ttr["gender"] == "male"]
-        test = stats.logrank(
-            np.concatenate([f["duration_months"].astype(float), m["duration_months"].astype(float)]),
-            np.concatenate([f["event"].to_numpy(bool), m["event"].to_numpy(bool)]),
-            np.array(["female"] * len(f) + ["male"] * len(m)),
-        )
-        curves_df = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame()
-        shares_df = pd.concat(shares, ignore_index=True) if shares else pd.DataFrame()
-        return curves_df, shares_df, test
-
-    def data_quality(self) -> pd.DataFrame:
-        """Audit reconciliation per raw file (counts only — no raw values)."""
-        rows = [
-            {
-                "file": name,
-                **{
-                    k: v
-                    for k, v in f.items()
-                    if k
-                    in ("rows_read", "rows_clean", "rows_quarantined", "rows_duplicate", "cells_set_missing")
-                },
+            rows[w] = {
+                "n": len(s),
+                "share_reaching_target": (s >= 1).mean() if len(s) else np.nan,
+                "median_attainment_survey": s.median() if len(s) else np.nan,
+                "n_platform": len(p),
+                "median_attainment_platform": p.median() if len(p) else np.nan,
             }
-            for name, f in self.audit.get("files", {}).items()
-        ]
-        t = pd.DataFrame(rows)
-        if len(t):
-            t["reconciled"] = t["rows_read"] == t["rows_clean"] + t["rows_quarantined"] + t["rows_duplicate"]
-        return t
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        cells = protect_line(
+            frame.assign(_row=0),
+            count="n",
+            stats=[
+                "share_reaching_target",
+                "median_attainment_survey",
+                "n_platform",
+                "median_attainment_platform",
+            ],
+            quantiles=["median_attainment_survey"],
+            rules=self.rules,
+        )
+        values = cells.values
+        reasons = cells.reasons.copy()
+        few_platform = values["n_platform"].fillna(0) < self.rules.k_quantile
+        small_platform = (values["n_platform"].fillna(0) >= 1) & (
+            values["n_platform"].fillna(0) < self.rules.k
+        )
+        reasons.loc[small_platform, "n_platform"] = np.where(
+            reasons.loc[small_platform, "n_platform"] == "", "s", reasons.loc[small_platform, "n_platform"]
+        )
+        reasons.loc[
+            few_platform & (reasons["median_attainment_platform"] == ""), "median_attainment_platform"
+        ] = "q"
+        cells = Cells(values, reasons, "n")
+        self._cache["targets"] = cells
+        return cells
 
-    def quarantine_summary(self) -> pd.DataFrame:
-        """Quarantine entries by file, column and reason (counts; values never shown)."""
-        q = self.quarantine
-        if q.empty:
-            return pd.DataFrame(columns=["source_file", "column", "reason", "entries"])
-        reason = q["reason"].astype(str).str.split(":").str[0]
-        return (
-            q.assign(reason=reason)
-            .groupby(["source_file", "column", "reason"])
-            .size()
-            .rename("entries")
-            .reset_index()
+    def income_source_cells(self) -> Cells | None:
+        """Where income came from at the latest wave: the share of all participants' income last month
+        that was reselling income (as they reported it) and platform commission (as recorded)."""
+        wave = self.latest_wave
+        if wave is None:
+            return None
+        g = self.waves[(self.waves["wave"].astype(str) == wave) & self.waves["income_total_idr"].notna()]
+        g = g[g["income_total_idr"].astype(float) > 0]
+        survey = g.dropna(subset=["income_reseller_idr"])
+        platform = (
+            g.dropna(subset=["commission_last_month_idr"]) if "commission_last_month_idr" in g else g.iloc[:0]
         )
 
-    # --- figures ------------------------------------------------------------------------------
-    def trajectory_figure(self, *, by: str = "gender"):
-        t = self.recovery_by_wave(by=by)
-        t = t[t[by] != tables.ALL] if by else t
-        return plots.trajectory(
-            t,
-            group=by,
-            title=f"Income relative to the pre-layoff wage, by {by}",
-            threshold=self.params.recovery_threshold,
-        )
+        def share(frame: pd.DataFrame, part: str) -> float:
+            total = frame["income_total_idr"].astype(float).sum()
+            return float(frame[part].astype(float).sum() / total) if len(frame) and total > 0 else np.nan
 
-    def survival_figure(self):
-        curves, _, _ = self.time_to_recovery()
-        return plots.survival(curves, group="group", title="Time to recovery (Kaplan–Meier, 95% CI)")
+        def top2(frame: pd.DataFrame, part: str) -> bool:
+            values = frame[part].astype(float).sort_values(ascending=False)
+            return bool(values.sum() > 0 and values.head(2).sum() > 0.9 * values.sum())
 
-    def activity_figure(self):
-        return plots.activity(
-            self.activity_table(), title="Accounts with at least one completed sale, by month"
+        frame = pd.DataFrame(
+            {
+                "n": [len(survey), len(platform)],
+                "share_of_income": [
+                    share(survey, "income_reseller_idr"),
+                    share(platform, "commission_last_month_idr") if len(platform) else np.nan,
+                ],
+            },
+            index=["survey", "platform"],
         )
+        reasons = pd.DataFrame("", index=frame.index, columns=frame.columns, dtype=object)
+        for row, data, part in (
+            ("survey", survey, "income_reseller_idr"),
+            ("platform", platform, "commission_last_month_idr"),
+        ):
+            n = frame.loc[row, "n"]
+            if 1 <= n < self.rules.k:
+                reasons.loc[row, :] = "s"
+            elif n and top2(data, part):
+                reasons.loc[row, "share_of_income"] = "d"
+        return Cells(frame, reasons.astype(str), "n")
 
-    def commission_figure(self):
-        return plots.commission_quantiles(
-            self.commission_table(), title="Monthly commission of active accounts (Rp)"
+    def balance_cells(self) -> tuple[pd.DataFrame, bool] | None:
+        """Stayers (answered the latest wave) against leavers, on baseline characteristics; and
+        whether a reader of this audience may see it (both groups of at least k people)."""
+        wave = self.latest_wave
+        if wave is None:
+            return None
+        t = tables.attrition_balance(self.waves, self.participants, wave=wave)
+        ok = (
+            bool(len(t))
+            and int(t["n_true"].max()) >= self.rules.k
+            and int(t["n_false"].max()) >= self.rules.k
         )
+        if self.rules.public:
+            small = (t["n_true"] < self.rules.k) | (t["n_false"] < self.rules.k)
+            # the share of women among stayers and leavers gives the number of women, which the
+            # profile hides when a sex group is hidden (38% × 29 + 44% × 18 = 19 women)
+            sexes = self.profile_cells("gender")
+            if sexes.hidden[sexes.count].any():
+                small |= t["characteristic"].astype(str) == "female"
+            ok = ok and not small.all()
+            t = t[~small]
+        return t, ok or not self.rules.public
 
-    # --- narrative ------------------------------------------------------------------------------
-    def summary(self) -> list[str]:
-        """Executive-summary sentences written from the numbers (with their CIs)."""
-        w = self.latest_wave
-        t = self.recovery(wave=w).values.iloc[0]
-        n_all = len(self.participants)
-        months = vocab.WAVES.get(w, "?")
-        min_n = self.params.min_cell_size
-        public = self.params.audience == "public"
-        registered = (
-            f"Fewer than {min_n} participants registered"
-            if public and 0 < n_all < min_n
-            else f"{n_all} participants registered"
-        )
-        if pd.isna(t["n"]):  # hidden (public): fewer than min_cell_size people with a ratio
-            out = [
-                f"{registered}; figures for the {months}-month follow-up are hidden because fewer than "
-                f"{min_n} people have a recovery ratio."
-            ]
-        elif pd.isna(t["n_responded"]):  # n == 0: the row's statistics are undefined
-            out = [f"{registered}; nobody has a recovery ratio at the {months}-month follow-up."]
-        else:
-            out = [
-                f"{registered}; {int(t['n_responded'])} answered the {months}-month follow-up "
-                f"({t['response_rate']:.0%})."
-            ]
-        if pd.notna(t["median_recovery_ratio"]):
-            low, high = t["median_recovery_ratio_low"], t["median_recovery_ratio_high"]
-            ci = (
-                f"95% CI {low:.0%}–{high:.0%}"
-                if pd.notna(low) and pd.notna(high)
-                else "too few for an interval"
-            )
-            out.append(
-                f"At {months} months the median participant earned {t['median_recovery_ratio']:.0%} of their pre-layoff wage "
-                f"({ci}, n={int(t['n'])})."
-            )
-            out.append(
-                f"{t['share_recovered']:.0%} had recovered their pre-layoff income (95% CI "
-                f"{t['share_recovered_low']:.0%}–{t['share_recovered_high']:.0%}); taken together, the group earned "
-                f"{t['ratio_of_sums']:.0%} of what it earned before the layoff."
-            )
-        g = self.recovery(by=["gender"], wave=w).values.set_index("gender")
-        if {"female", "male"} <= set(g.index) and g.loc[
-            ["female", "male"], "median_recovery_ratio"
-        ].notna().all():
-            out.append(
-                f"Median recovery was {g.loc['female', 'median_recovery_ratio']:.0%} for women and "
-                f"{g.loc['male', 'median_recovery_ratio']:.0%} for men."
-            )
-        elif self.params.audience == "public":
-            out.append("Figures by gender are hidden where a group is smaller than the minimum cell size.")
-        if public and 0 < len(self.sales) < min_n:
-            out.append(f"Sales figures are hidden: fewer than {min_n} reseller accounts.")
-        elif len(self.sales):
-            out.append(
-                f"{self.sales['ever_sold'].mean():.0%} of the {len(self.sales)} reseller accounts made at least one sale."
-            )
-        caveat = stats.size_caveat(int(t["n"])) if pd.notna(t["n"]) and t["n"] > 0 else ""
-        if caveat:
-            out.append(f"Caution: {caveat}.")
-        out.append(
-            "People who stopped answering may differ from those who stayed; see the attrition section."
-        )
-        return out
+
+# --- building ---------------------------------------------------------------------------------------
 
 
 def _filter(data: CleanData, params: ReportParams) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -446,7 +638,9 @@ def build(
             f"{', '.join(f.replace('_', ' ') for f in cohort.inferred)} were taken from the data "
             f"(training month {cohort.training_month:%B %Y}, from the baseline registration dates)."
         )
-    return CohortResults(params, p, waves, months, sales, data.audit, data.quarantine, notes, programme)
+    return CohortResults(
+        params, p, waves, months, sales, data.audit, data.quarantine, notes, programme, data.review
+    )
 
 
 def _reference_notes(wages: pd.DataFrame, p: pd.DataFrame, waves: pd.DataFrame, where: str) -> list[str]:
@@ -464,8 +658,8 @@ def _reference_notes(wages: pd.DataFrame, p: pd.DataFrame, waves: pd.DataFrame, 
     if gaps:
         listed = "; ".join(f"{d} {y}" for d, y in gaps)
         notes.append(
-            f"Minimum wage: no sourced UMK for {listed} in the reference data ({where}); 'at least the "
-            "minimum wage' is missing for interviews there and then (add the decree's figure to the "
-            "programme's reference file to fill it)."
+            f"Minimum wage: no sourced UMK for {listed} in the reference data; 'at least the minimum wage' "
+            "is missing for interviews there and then (add the decree's figure to the programme's reference "
+            "file to fill it)."
         )
     return notes

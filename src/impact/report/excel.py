@@ -13,9 +13,11 @@ import pandas as pd
 from impact._text import first_line as _first_line
 from impact.errors import ReportError
 from impact.io.formulas import FORMULA_START, neutralise_formulas
-from impact.report.provenance import reproducibility_stamp
+from impact.publish.i18n import Text
+from impact.report.provenance import for_cohort, reproducibility_stamp
 
 __all__ = [
+    "annex_name",
     "excel_ready",
     "excel_sheet_names",
     "write_cohort_annexes",
@@ -116,7 +118,12 @@ def _column_width(name: str, s: pd.Series, *, cap: int) -> float:
 
 
 def write_excel(
-    tables: dict[str, pd.DataFrame], path: Path, *, notes: pd.DataFrame, stamp: dict[str, Any] | None = None
+    tables: dict[str, pd.DataFrame],
+    path: Path,
+    *,
+    notes: pd.DataFrame,
+    stamp: dict[str, Any] | None = None,
+    marking: str | None = None,
 ) -> Path:
     """Write an Excel annex: a ``notes`` sheet first, then one sheet per table.
 
@@ -124,7 +131,9 @@ def write_excel(
     ``strings_to_urls`` off, and text passed through :func:`excel_ready`); numbers stay
     numeric, missing values are empty cells; header row frozen, filters on, widths set.
     ``stamp`` (see :func:`reproducibility_stamp`) is appended to the notes as the source.
-    Written to a temporary file and renamed into place.
+    ``marking`` (e.g. "INTERNAL — not for publication") is written on every sheet: its first row
+    (the table starts below it) and its printed header and footer. Written to a temporary file
+    and renamed into place.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,21 +143,27 @@ def write_excel(
     try:
         with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": options}) as xw:
             notes_df = excel_ready(notes)
-            _write_sheet(xw, "notes", notes_df, cap=100, wrap=True)
+            _write_sheet(xw, "notes", notes_df, cap=100, wrap=True, marking=marking)
             if stamp:
-                _write_stamp(xw.sheets["notes"], stamp, first_row=len(notes_df) + 2, book=xw.book)
+                first_row = len(notes_df) + 2 + (1 if marking else 0)
+                _write_stamp(xw.sheets["notes"], stamp, first_row=first_row, book=xw.book)
             for name, df in zip(names, tables.values(), strict=True):
-                _write_sheet(xw, name, excel_ready(df), cap=50, wrap=False)
+                _write_sheet(xw, name, excel_ready(df), cap=50, wrap=False, marking=marking)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
 
 
-def _write_sheet(xw: pd.ExcelWriter, name: str, df: pd.DataFrame, *, cap: int, wrap: bool) -> None:
-    df.to_excel(xw, sheet_name=name, index=False, na_rep="")
+def _write_sheet(
+    xw: pd.ExcelWriter, name: str, df: pd.DataFrame, *, cap: int, wrap: bool, marking: str | None = None
+) -> None:
+    top = 1 if marking else 0  # the table's header row
+    df.to_excel(xw, sheet_name=name, index=False, na_rep="", startrow=top)
     ws = xw.sheets[name]
     book = xw.book
+    if marking:
+        _mark_sheet(ws, marking, book=book)
     for i, col in enumerate(df.columns):
         s = df.iloc[:, i]
         props: dict[str, Any] = {"valign": "top"}
@@ -157,9 +172,18 @@ def _write_sheet(xw: pd.ExcelWriter, name: str, df: pd.DataFrame, *, cap: int, w
         if wrap and not pd.api.types.is_numeric_dtype(s.dtype):
             props["text_wrap"] = True
         ws.set_column(i, i, _column_width(col, s, cap=cap), book.add_format(props))
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(top + 1, 0)
     if len(df.columns) and not wrap:
-        ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+        ws.autofilter(top, 0, top + max(len(df), 1), len(df.columns) - 1)
+
+
+def _mark_sheet(ws: Any, marking: str, *, book: Any) -> None:
+    """``marking`` in the sheet's first row, and in its printed header and footer (page N of M)."""
+    ws.write_string(0, 0, marking, book.add_format({"bold": True, "font_color": "#B00020"}))
+    text = marking.replace("&", "&&")[:200]  # Excel: & starts a code; 255 characters at most
+    ws.set_header(f'&C&"-,Bold"{text}')
+    ws.set_footer(f"&L{text}&R&P / &N")
+    ws.repeat_rows(0, 1)  # the marking and the column labels on every printed page
 
 
 def _write_stamp(ws: Any, stamp: dict[str, Any], *, first_row: int, book: Any) -> None:
@@ -178,17 +202,27 @@ def _write_stamp(ws: Any, stamp: dict[str, Any], *, first_row: int, book: Any) -
         ws.write_string(r, 1, value)
 
 
+def annex_name(audience: str, lang: str = "en") -> str:
+    """``indicators_public.xlsx``, ``indicators_public_id.xlsx`` (the report slugs' convention)."""
+    return f"indicators_{audience}{'' if lang == 'en' else '_' + lang}.xlsx"
+
+
+def _editions(audiences: Iterable[str | tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(a, "en") if isinstance(a, str) else (a[0], a[1]) for a in audiences]
+
+
 def write_cohort_annexes(
     processed_dir: Path,
     reports_dir: Path,
     *,
     cohorts: Iterable[str],
-    audiences: Iterable[str],
-    build_tables: Callable[[str, str], tuple[dict[str, pd.DataFrame], pd.DataFrame]],
+    audiences: Iterable[str | tuple[str, str]],
+    build_tables: Callable[..., tuple[dict[str, pd.DataFrame], pd.DataFrame]],
 ) -> list[Path]:
-    """Write ``reports_dir/<cohort>/indicators_<audience>.xlsx`` for each cohort × audience.
+    """Write ``reports_dir/<cohort>/indicators_<audience>[_<lang>].xlsx`` for each cohort × edition.
 
-    ``build_tables(cohort, audience)`` returns ``(tables, notes)``. Every annex is attempted;
+    ``audiences``: audience names (English) or ``(audience, lang)`` pairs.
+    ``build_tables(cohort, audience, lang)`` returns ``(tables, notes)``. Every annex is attempted;
     if any failed, :class:`ReportError` lists them after the others were written.
     """
     paths, errors = _write_annexes(processed_dir, reports_dir, cohorts, audiences, build_tables)
@@ -201,18 +235,26 @@ def _write_annexes(
     processed_dir: Path,
     dirs: Path | dict[str, Path],
     cohorts: Iterable[str],
-    audiences: Iterable[str],
-    build_tables: Callable[[str, str], tuple[dict[str, pd.DataFrame], pd.DataFrame]],
+    audiences: Iterable[str | tuple[str, str]],
+    build_tables: Callable[..., tuple[dict[str, pd.DataFrame], pd.DataFrame]],
 ) -> tuple[list[Path], list[str]]:
     paths, errors = [], []
+    editions = _editions(audiences)
     for cohort in cohorts:
         folder = dirs[cohort] if isinstance(dirs, dict) else Path(dirs) / cohort
-        for audience in audiences:
-            path = folder / f"indicators_{audience}.xlsx"
+        for audience, lang in editions:
+            path = folder / annex_name(audience, lang)
             try:
-                tables, notes = build_tables(cohort, audience)
-                stamp = reproducibility_stamp(processed_dir, {"cohort": cohort, "audience": audience})
-                paths.append(write_excel(tables, path, notes=notes, stamp=stamp))
+                tables, notes = build_tables(cohort, audience, lang)
+                stamp = for_cohort(
+                    reproducibility_stamp(
+                        processed_dir, {"cohort": cohort, "audience": audience, "lang": lang}
+                    ),
+                    processed_dir,
+                    cohort,
+                )
+                marking = None if audience == "public" else Text(lang).t("audience_internal")
+                paths.append(write_excel(tables, path, notes=notes, stamp=stamp, marking=marking))
             except Exception as e:  # the builder is caller code: report any failure, keep going
                 errors.append(f"{path.name} ({cohort}, {audience}): {type(e).__name__}: {_first_line(e)}")
     return paths, errors

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from impact.report.pdf import page_margin_css
+
 if TYPE_CHECKING:  # heavy imports stay lazy: `impact --help` must not load nbconvert
     from nbformat import NotebookNode
 
@@ -115,13 +117,19 @@ def _report_preprocessor() -> type:
 
 
 def to_html(
-    executed_nb: Path | NotebookNode, *, title: str, banner: str | None = None, footer: str | None = None
+    executed_nb: Path | NotebookNode,
+    *,
+    title: str,
+    banner: str | None = None,
+    footer: str | None = None,
+    lang: str = "en",
 ) -> str:
     """Render an executed notebook as one self-contained HTML page (see the module docstring).
 
     No code, no prompts, no stderr; cells tagged ``parameters``, ``injected-parameters`` or
     ``remove`` are dropped; images embedded; plotly.js inlined once. ``banner`` is shown at
-    the top (e.g. :data:`INTERNAL_BANNER`), ``footer`` at the end (e.g. :func:`stamp_text`).
+    the top (e.g. :data:`INTERNAL_BANNER`), ``footer`` at the end (e.g. :func:`stamp_text`);
+    ``lang`` is the page's language (``<html lang>``).
     """
     import nbformat
 
@@ -131,9 +139,15 @@ def to_html(
         else copy.deepcopy(executed_nb)
     )
     nb.metadata["title"] = title
-    resources = {"impact_banner": banner, "impact_footer": footer}
+    resources = {
+        "impact_banner": banner,
+        "impact_footer": footer,
+        "impact_page_margin": page_margin_css(),
+    }
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
-    return body
+    # <html lang="…">: screen readers and hyphenation follow it (the exporter's own setting is
+    # process-wide; the exporter is shared)
+    return body.replace('<html lang="en">', f'<html lang="{lang}">', 1)
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from impact import vocab
 from impact._version import __version__
-from impact.config import AUDIENCES
+from impact.config import AUDIENCES, LANGUAGES
 from impact.report.html import INTERNAL_BANNER
 from impact.report.manifest import ALL, parse_slug
 from impact.report.provenance import reproducibility_stamp
@@ -101,9 +101,9 @@ def write_index(reports_dir: Path, summary: RunSummary) -> Path:
                 for a in annexes
             )
             parts.append(f"<p>Indicator tables: {links}</p>")
-        parts.append("<table><tr><th>Report</th><th>Audience</th><th>Files</th></tr>")
+        parts.append("<table><tr><th>Report</th><th>Audience</th><th>Language</th><th>Files</th></tr>")
         for slug, entry in sorted(reports.items(), key=lambda kv: _slug_order(kv[0])):
-            _, conf, audience = parse_slug(slug) or (cohort, slug, "public")
+            _, conf, audience, lang = parse_slug(slug) or (cohort, slug, "public", "en")
             conf_name = "All confederations" if conf == ALL else vocab.CONFEDERATIONS.get(conf, conf)
             links = " ".join(
                 f'<a href="{quote(path)}">{labels[kind]}</a>'
@@ -119,7 +119,8 @@ def write_index(reports_dir: Path, summary: RunSummary) -> Path:
             secs = summary.report_seconds.get(slug)
             took = f' <span class="meta">{secs:.1f} s</span>' if secs and not failed else ""
             parts.append(
-                f"<tr{cls}><td>{esc(conf_name)}{took}{error}</td><td>{badge}</td><td>{links or '—'}</td></tr>"
+                f"<tr{cls}><td>{esc(conf_name)}{took}{error}</td><td>{badge}</td>"
+                f"<td>{esc(_LANGUAGE_NAMES.get(lang, lang))}</td><td>{links or '—'}</td></tr>"
             )
         parts.append("</table>")
     parts.append("</body></html>")
@@ -130,10 +131,13 @@ def write_index(reports_dir: Path, summary: RunSummary) -> Path:
     return path
 
 
-def _slug_order(slug: str) -> tuple[int, int]:
+_LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
+
+
+def _slug_order(slug: str) -> tuple[int, int, int]:
     parsed = parse_slug(slug)
     if parsed is None:
-        return (99, 99)
+        return (99, 99, 99)
     codes = [ALL, *vocab.CONFEDERATIONS]
-    _, conf, audience = parsed
-    return (codes.index(conf), AUDIENCES.index(audience))
+    _, conf, audience, lang = parsed
+    return (codes.index(conf), AUDIENCES.index(audience), LANGUAGES.index(lang))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from importlib import resources
@@ -9,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from impact import io, vocab
-from impact.config import AUDIENCES, ReportParams
+from impact.config import AUDIENCES, LANGUAGES, ReportParams
 from impact.errors import ParameterError, ReportError
 from impact.programme import Programme
 
 __all__ = [
     "ALL",
-    "DEFAULT_RUN",
+    "DEFAULT_RUNS",
     "EACH",
     "bundled_manifest",
     "bundled_notebook",
@@ -29,10 +30,15 @@ __all__ = [
 
 ALL = "all"
 EACH = "each"
-DEFAULT_RUN = {"cohort": "*", "confederation": [ALL, EACH], "audience": list(AUDIENCES)}
-_RUN_KEYS = frozenset({"cohort", "confederation", "audience", "params"})
+#: with no [[runs]]: each cohort's public report, and internal reports for it and each confederation
+#: (per-confederation reports are internal only: their groups are too small to publish safely)
+DEFAULT_RUNS = (
+    {"cohort": "*", "confederation": ALL, "audience": "public"},
+    {"cohort": "*", "confederation": [ALL, EACH], "audience": "internal"},
+)
+_RUN_KEYS = frozenset({"cohort", "confederation", "audience", "lang", "params"})
 #: set by a run itself (or by the command), never in a run's params
-_SPEC_KEYS = frozenset({"processed_dir", "cohort", "confederation", "audience"})
+_SPEC_KEYS = frozenset({"processed_dir", "cohort", "confederation", "audience", "lang"})
 _COHORT_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -53,26 +59,39 @@ def notebook_parameters(params: ReportParams, processed_dir: str | Path) -> dict
 
 
 def report_title(params: ReportParams, programme: Programme | None = None) -> str:
-    """A human title, e.g. ``Sukabumi, September 2023 — KSPN (internal)`` (cohort names from the
-    programme configuration)."""
+    """A human title in the report's language, e.g. ``Sukabumi, September 2023 — KSPN (internal)``
+    (cohort names from the programme configuration)."""
+    from impact.publish.i18n import Text
+
+    t = Text(params.lang)
     cohort = programme.cohort_name(params.cohort) if programme else params.cohort
-    conf = "all confederations" if params.confederation == ALL else vocab.CONFEDERATIONS[params.confederation]
-    return f"{cohort} — {conf} ({params.audience})"
+    conf = (
+        t.t("all_confederations")
+        if params.confederation == ALL
+        else vocab.CONFEDERATIONS[params.confederation]
+    )
+    return f"{cohort} — {conf} ({t.t('audience_' + params.audience + '_short')})"
 
 
-def parse_slug(slug: str) -> tuple[str, str, str] | None:
-    """``(cohort, confederation, audience)`` from a slug, or None if it is not one.
+def parse_slug(slug: str) -> tuple[str, str, str, str] | None:
+    """``(cohort, confederation, audience, lang)`` from a slug, or None if it is not one.
 
     >>> parse_slug("sukabumi-2023_kspsi_rek_public")
-    ('sukabumi-2023', 'kspsi_rek', 'public')
+    ('sukabumi-2023', 'kspsi_rek', 'public', 'en')
+    >>> parse_slug("sukabumi-2023_all_internal_id")
+    ('sukabumi-2023', 'all', 'internal', 'id')
     """
+    lang = "en"
+    for code in LANGUAGES:
+        if code != "en" and slug.endswith(f"_{code}"):
+            slug, lang = slug[: -len(code) - 1], code
     cohort, _, rest = slug.partition("_")
     confederation, _, audience = rest.rpartition("_")
     if not _COHORT_RE.match(cohort) or audience not in AUDIENCES:
         return None
     if confederation != ALL and confederation not in vocab.CONFEDERATIONS:
         return None
-    return cohort, confederation, audience
+    return cohort, confederation, audience, lang
 
 
 def expand_manifest(
@@ -85,7 +104,7 @@ def expand_manifest(
     runs giving the same slug with different parameters. Identical duplicates are kept once.
 
     >>> len(expand_manifest({}, cohorts=["sukabumi-2023", "bekasi-2024"]))
-    24
+    14
     """
     unknown = set(doc) - {"defaults", "runs"}
     if unknown:
@@ -93,7 +112,7 @@ def expand_manifest(
     defaults = doc.get("defaults", {})
     if not isinstance(defaults, dict):
         raise ReportError(f"{source}: [defaults] must be a table of parameters")
-    runs = doc.get("runs") or [DEFAULT_RUN]
+    runs = doc.get("runs") or list(DEFAULT_RUNS)
     if not isinstance(runs, list):
         raise ReportError(f"{source}: 'runs' must be an array of tables ([[runs]])")
     specs: dict[str, ReportParams] = {}
@@ -117,25 +136,22 @@ def expand_manifest(
         confs = _expand_values(run.get("confederation", ALL), star=None, where=f"{where}: confederation")
         confs = [code for c in confs for code in ([*vocab.CONFEDERATIONS] if c == EACH else [c])]
         audiences = _expand_values(run.get("audience", "public"), star=None, where=f"{where}: audience")
+        langs = _expand_values(run.get("lang", "en"), star=None, where=f"{where}: lang")
         params = {**defaults, **run.get("params", {})}
         fixed = sorted(set(params) & _SPEC_KEYS)
         if fixed:
             raise ReportError(f"{where}: {fixed} are set by the run itself; remove them from params")
-        for cohort in run_cohorts:
-            for conf in confs:
-                for audience in audiences:
-                    try:
-                        spec = ReportParams.from_mapping(
-                            {**params, "cohort": cohort, "confederation": conf, "audience": audience},
-                            where=where,
-                        )
-                    except ParameterError as e:
-                        raise ReportError(str(e) if str(e).startswith(where) else f"{where}: {e}") from None
-                    if spec.slug in specs and specs[spec.slug] != spec:
-                        raise ReportError(
-                            f"{where}: report {spec.slug} is asked for twice with different parameters"
-                        )
-                    specs.setdefault(spec.slug, spec)
+        for cohort, conf, audience, lang in itertools.product(run_cohorts, confs, audiences, langs):
+            try:
+                spec = ReportParams.from_mapping(
+                    {**params, "cohort": cohort, "confederation": conf, "audience": audience, "lang": lang},
+                    where=where,
+                )
+            except ParameterError as e:
+                raise ReportError(str(e) if str(e).startswith(where) else f"{where}: {e}") from None
+            if spec.slug in specs and specs[spec.slug] != spec:
+                raise ReportError(f"{where}: report {spec.slug} is asked for twice with different parameters")
+            specs.setdefault(spec.slug, spec)
     return list(specs.values())
 
 

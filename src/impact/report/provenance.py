@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from impact import io
 from impact._version import __version__
 
 __all__ = [
+    "for_cohort",
     "reproducibility_stamp",
     "stamp_text",
 ]
@@ -36,6 +39,47 @@ def reproducibility_stamp(processed_dir: Path, parameters: dict[str, Any]) -> di
     }
 
 
+def for_cohort(stamp: dict[str, Any], processed_dir: Path, cohort: str) -> dict[str, Any]:
+    """``stamp`` with only the inputs a cohort's report is made from: the survey files that hold
+    rows of its participants (from the processed folder's lineage), and every other input (sales
+    exports, programme.toml, corrections, forms — shared by all cohorts). Without lineage the stamp
+    is returned as it is."""
+    processed_dir = Path(processed_dir)
+    files: set[str] = set()
+    try:
+        people = pd.read_parquet(processed_dir / "participants.parquet", columns=["participant_id", "cohort"])
+        lineage = pd.read_parquet(processed_dir / io.LINEAGE_DIR / "participants.parquet")
+        followups = pd.read_parquet(processed_dir / "followups.parquet", columns=["participant_id"])
+        fu_lineage = pd.read_parquet(processed_dir / io.LINEAGE_DIR / "followups.parquet")
+    except (OSError, ValueError, KeyError):
+        return stamp
+    if len(lineage) != len(people) or len(fu_lineage) != len(followups):
+        return stamp
+    mine = people["cohort"].astype(str).to_numpy() == cohort
+    files |= set(lineage["source_file"].astype(str)[mine])
+    ids = set(people["participant_id"][mine])
+    files |= set(fu_lineage["source_file"].astype(str)[followups["participant_id"].isin(ids).to_numpy()])
+    survey = {f for f in files if f.startswith("survey/")}
+    inputs = {
+        name: h
+        for name, h in stamp.get("input_sha256", {}).items()
+        if name in files or not (name.startswith("survey/") and name not in survey and _is_data(name))
+    }
+    return {**stamp, "input_sha256": inputs}
+
+
+def _is_data(name: str) -> bool:
+    """A survey data file (not a form or a note): those belong to one cohort or another."""
+    return not name.startswith("survey/forms/") and name.rsplit(".", 1)[-1].lower() in {
+        "csv",
+        "xlsx",
+        "xls",
+        "tsv",
+        "txt",
+        "json",
+    }
+
+
 def _git_commit(cwd: Path | None = None) -> str | None:
     try:
         out = subprocess.run(
@@ -47,14 +91,21 @@ def _git_commit(cwd: Path | None = None) -> str | None:
     return commit if re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
 
 
-def stamp_text(stamp: dict[str, Any]) -> str:
-    """The stamp as a short footer text (what the HTML reports end with). Pure."""
-    commit = (stamp.get("git_commit") or "")[:12] or "no git commit"
+def stamp_text(stamp: dict[str, Any], lang: str = "en") -> str:
+    """The stamp as a short footer text in the report's language (what the HTML reports end with). Pure."""
+    from impact.publish.i18n import Text
+
+    t = Text(lang)
+    commit = (stamp.get("git_commit") or "")[:12] or t.t("stamp_no_commit")
     params = stamp.get("parameters", {})
     shown = ", ".join(f"{k}={v}" for k, v in params.items() if k != "processed_dir")
     hashes = stamp.get("input_sha256", {})
-    inputs = "; ".join(f"{name} sha256:{h[:12]}" for name, h in hashes.items()) or "input hashes not recorded"
-    return (
-        f"Generated {stamp.get('generated_utc')} by impact {stamp.get('impact_version')} ({commit}). "
-        f"Parameters: {shown or 'none'}.\nInputs: {inputs}."
+    inputs = "; ".join(f"{name} sha256:{h[:12]}" for name, h in hashes.items()) or t.t("stamp_no_hashes")
+    return t.t(
+        "stamp",
+        time=stamp.get("generated_utc"),
+        version=stamp.get("impact_version"),
+        commit=commit,
+        params=shown or "–",
+        inputs=inputs,
     )

@@ -17,15 +17,17 @@ import pandas as pd
 
 from impact import io
 from impact._text import first_line as _first_line
-from impact.config import AUDIENCES, ReportParams
+from impact.config import ReportParams
 from impact.errors import ReportError
+from impact.publish.i18n import Text
+from impact.report import provenance
 from impact.report.excel import _write_annexes
 from impact.report.execute import execute_notebook
-from impact.report.html import INTERNAL_BANNER, check_offline, to_html
+from impact.report.html import check_offline, to_html
 from impact.report.index import write_index
 from impact.report.kernels import Kernel, start_kernel
 from impact.report.manifest import notebook_parameters, report_title
-from impact.report.pdf import CHROMIUM_ENV, ChromiumPrinter, find_chromium, html_to_pdf
+from impact.report.pdf import CHROMIUM_ENV, ChromiumPrinter, PageMarks, find_chromium, html_to_pdf
 from impact.report.provenance import reproducibility_stamp, stamp_text
 from impact.report.summary import RunSummary
 
@@ -95,13 +97,18 @@ def _take_spare_kernel(task: _Task) -> Kernel | None:
     return None
 
 
-def _print_pdf(html_path: Path, pdf_path: Path, *, chromium: str, notes: list[str]) -> Path:
-    """PDF through this process's long-lived Chromium; on any trouble, a one-shot :func:`html_to_pdf`."""
+def _print_pdf(
+    html_path: Path, pdf_path: Path, *, chromium: str, notes: list[str], marks: PageMarks | None = None
+) -> Path:
+    """PDF through this process's long-lived Chromium; on any trouble, a one-shot :func:`html_to_pdf`.
+
+    ``marks``: the running header and footer of every page (title, audience marking, page X of Y).
+    """
     state = _worker_state()
     try:
         if "printer" not in state:
             state["printer"] = ChromiumPrinter(chromium=chromium)
-        return state["printer"].print_pdf(html_path, pdf_path)
+        return state["printer"].print_pdf(html_path, pdf_path, marks=marks)
     except Exception as e:
         printer = state.pop("printer", None)
         if printer is not None:
@@ -109,7 +116,7 @@ def _print_pdf(html_path: Path, pdf_path: Path, *, chromium: str, notes: list[st
         notes.append(
             f"{pdf_path.name}: printed by a one-shot Chromium ({type(e).__name__}: {_first_line(e)})"
         )
-        return html_to_pdf(html_path, pdf_path, chromium=chromium)
+        return html_to_pdf(html_path, pdf_path, chromium=chromium, marks=marks)
 
 
 def _run_one(task: _Task) -> _Result:
@@ -138,9 +145,11 @@ def _run_one(task: _Task) -> _Result:
                         _worker_state()["spare"] = start_kernel(task.kernel_name, cwd=task.notebook.parent)
             timings["execute"] = time.perf_counter() - t0
             t = time.perf_counter()
-            footer = stamp_text({**task.stamp, "parameters": params})
-            banner = INTERNAL_BANNER if spec.internal else None
-            page = to_html(executed, title=task.title or report_title(spec), banner=banner, footer=footer)
+            footer = stamp_text({**task.stamp, "parameters": params}, spec.lang)
+            banner = Text(spec.lang).t("audience_internal") if spec.internal else None
+            page = to_html(
+                executed, title=task.title or report_title(spec), banner=banner, footer=footer, lang=spec.lang
+            )
             offending = check_offline(page)
             if offending:
                 raise ReportError(
@@ -151,7 +160,15 @@ def _run_one(task: _Task) -> _Result:
             timings["html"] = time.perf_counter() - t
             if task.chromium:
                 t = time.perf_counter()
-                _print_pdf(html_path, stage / f"{spec.slug}.pdf", chromium=task.chromium, notes=notes)
+                _print_pdf(
+                    html_path,
+                    stage / f"{spec.slug}.pdf",
+                    chromium=task.chromium,
+                    notes=notes,
+                    marks=PageMarks.for_report(
+                        spec, io.read_programme_json(task.processed_dir).cohort_name(spec.cohort)
+                    ),
+                )
                 timings["pdf"] = time.perf_counter() - t
         except Exception as e:  # a failing report must not stop the run: report it, keep its notebook
             for suffix in (".html", ".pdf", ".ipynb"):
@@ -236,7 +253,7 @@ def run_reports(
                 chromium,
                 kernel_name,
                 timeout,
-                summary.stamp,
+                provenance.for_cohort(summary.stamp, processed_dir, s.cohort),
                 title=report_title(s, programme),
                 prestart=i < len(specs) - workers,
             )
@@ -285,11 +302,11 @@ def _execute_all(
     def write_annexes() -> None:
         if annexes is None or not tasks:
             return
-        for cohort in stage:  # the audiences this cohort is reported for
-            audiences = [
-                a for a in AUDIENCES if any(t.spec.audience == a and t.spec.cohort == cohort for t in tasks)
-            ]
-            paths, errors = _write_annexes(tasks[0].processed_dir, stage, [cohort], audiences, annexes)
+        for cohort in stage:  # the editions (audience, language) this cohort is reported in
+            editions = list(
+                dict.fromkeys((t.spec.audience, t.spec.lang) for t in tasks if t.spec.cohort == cohort)
+            )
+            paths, errors = _write_annexes(tasks[0].processed_dir, stage, [cohort], editions, annexes)
             summary.annexes += paths
             summary.annex_errors += errors
             for e in errors:

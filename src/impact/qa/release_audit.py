@@ -1,0 +1,763 @@
+"""Auditing a public release as an attacker would: the ``impact audit-disclosure`` command.
+
+It reads back what was written — the public HTML reports (their tables, the data inside their
+charts and their sentences) and the public Excel annexes of every cohort under a reports
+folder — never the in-memory tables that made them, and asks what a reader could work out.
+
+**The model.** For each cohort every count of people the release talks about is a variable of
+one contingency table per quantity — registered, answered at a wave, with income data at a wave,
+recovered at a wave, with a reseller account, in the time-to-recovery curve — with a cell per
+(confederation, sex) and the margins (a confederation, a sex, everyone). Every report of the
+release fills in the cells it covers: the cohort report its by-sex and by-confederation tables,
+a per-confederation report (if one is published) the cells of that confederation. What the
+reader learns becomes linear constraints:
+
+- a published count fixes its cell; a group listed in a table has at least one person;
+- margins add up (the groups of a breakdown sum to its total; across reports too);
+- ``recovered ≤ with data ≤ answered ≤ registered``; everyone in the time-to-recovery curve is
+  registered, and at least as many as have data at any one wave;
+- a published share gives ``share × n`` within its rounding (``29%`` of ``n`` recovered is
+  between 28.5% and 29.5% of ``n``), for the recovery share, response rates, the share with an
+  account, and each sex's value in the logframe (``18% (n=11)``);
+- a comparison's ``n`` of women and men together is their sum.
+
+For every hidden count, integer linear programming (``scipy.optimize.milp``) gives the smallest
+and largest value consistent with everything published. The audit fails when:
+
+1. a count of 1 to k − 1 people is shown (tables, the logframe, sentences, the annex);
+2. a hidden count is determined exactly (except at 0), or a hidden group's size can be narrowed
+   to fewer than three possible values (:data:`PROTECTION`);
+3. a hidden group's result is known exactly — both how many recovered and of how many;
+4. a median or other quantile is shown (in a table or a chart) for fewer than ``k_quantile``
+   people;
+5. the same figure differs between two files of the release (English and Indonesian editions,
+   HTML and annex);
+6. a cell of a public annex is a formula.
+
+Each failure is printed on one line with the figures it follows from. What it does not model
+(and why the rules protect it anyway) is in ``docs/disclosure.md``.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+
+from impact import config, vocab
+from impact.report.manifest import parse_slug
+
+__all__ = ["AuditResult", "Figure", "Finding", "audit_release", "parse_figure", "read_html"]
+
+ALL = "all"
+#: quantities of the contingency tables (see the module docstring)
+REG, RESP, N, REC, ACCT, KM = "registered", "answered", "with data", "recovered", "with account", "in curve"
+#: a hidden group's size must keep at least this spread (``max − min``) given the release: the
+#: reader may know "between 2 and 4", never "3" or "3 or 4"
+PROTECTION = 2
+#: the largest count the model allows when no count is published at all
+UNBOUNDED = 1_000_000
+#: figures that are not about people (rows of files) — not audited as counts
+NOT_PEOPLE = frozenset({"data_quality"})
+#: statistics of a group that are quantiles (need k_quantile people)
+QUANTILE_STATS = frozenset(
+    {
+        "median_recovery_ratio",
+        "median_income_before_idr",
+        "median_income_baseline_idr",
+        "median_target_monthly_idr",
+        "median_commission_idr",
+        "p25_commission_idr",
+        "p75_commission_idr",
+        "median_attainment_survey",
+        "median_attainment_platform",
+    }
+)
+#: counts of people, by table: stat → quantity (None: a count checked for size only)
+COUNT_STATS: dict[str, dict[str, str | None]] = {
+    "profile": {"n": REG},
+    "participation": {"n": REG},  # and n_responded_<wave> (answered)
+    "recovery": {"n_eligible": REG, "n_responded": RESP, "n": N},
+    "survival": {"n": KM},
+    # accounts with a sale are an attribute of the month's accounts (like "recovered" of a group),
+    # not a group of their own; the commission quantiles over them need k_quantile (rule 4)
+    "activity": {"n_accounts": None, "n_active": None},
+    "commission": {"n_active": None},
+    "income_sources": {"n": None},
+    "targets": {"n": None, "n_platform": None},
+    "comparisons": {"n": None},
+}
+#: counts of an attribute within a published group (not groups themselves): read, not size-checked
+ATTRIBUTE_COUNTS = frozenset({("activity", "n_active"), ("commission", "n_active")})
+#: the count a quantile of each table is computed over
+QUANTILE_BASE = {"recovery": "n", "profile": "n", "commission": "n_active", "targets": "n"}
+QUANTILE_BASE_BY_STAT = {"median_attainment_platform": "n_platform"}
+_PEOPLE = (
+    r"(?:women|men|answered|registered|participants|people|union members|reseller accounts|"
+    r"perempuan|laki-laki|menjawab|terdaftar|peserta|orang|anggota serikat|akun)"
+)
+_SENTENCE_COUNT = re.compile(rf"(?<![\d.,])(\d+) {_PEOPLE}\b|\bn=(\d+)")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published figure, as read back from a file."""
+
+    file: str
+    cohort: str
+    scope: str  #: the report's confederation ("all" for the cohort report)
+    lang: str
+    table: str
+    wave: str
+    dimension: str
+    group: str
+    stat: str
+    text: str
+
+    @property
+    def cell(self) -> tuple[str, str]:
+        """(confederation, sex) of the figure's group in the cohort's contingency tables."""
+        conf = self.scope
+        sex = ALL
+        if self.dimension == "confederation" and self.group != ALL:
+            conf = self.group
+        elif self.dimension == "gender" and self.group != ALL:
+            sex = self.group
+        return conf, sex
+
+    def where(self) -> str:
+        parts = [self.table, self.wave, self.dimension or "overall", self.group, self.stat]
+        return f"{Path(self.file).name}: " + " / ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    where: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.kind}: {self.where}: {self.message}"
+
+
+@dataclass
+class AuditResult:
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    figures: int = 0
+    hidden: int = 0
+    solves: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+class _ReportParser(HTMLParser):
+    """The impact tables (``data-*`` attributes), the plotly figures and the prose of a report."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[dict[str, str]] = []
+        self.prose: list[str] = []
+        self.scripts: list[str] = []
+        self._table: dict[str, str] | None = None
+        self._group: str | None = None
+        self._stat: str | None = None
+        self._text: list[str] = []
+        self._script = False
+        self._prose_depth = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "table" and "impact-table" in a.get("class", "").split():
+            self._table = {
+                "table": a.get("data-table", ""),
+                "wave": a.get("data-wave", ""),
+                "dimension": a.get("data-dimension", ""),
+            }
+        elif tag == "tr" and self._table is not None:
+            self._group = a.get("data-group")
+        elif tag == "td" and self._table is not None and "data-stat" in a:
+            self._stat, self._text = a["data-stat"], []
+        elif tag == "script":
+            self._script, self._text = True, []
+        elif tag in ("li", "p") and self._table is None:
+            self._prose_depth += 1
+            if self._prose_depth == 1:
+                self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._table = None
+        elif tag == "td" and self._stat is not None and self._table is not None:
+            self.cells.append(
+                {
+                    **self._table,
+                    "group": self._group or "",
+                    "stat": self._stat,
+                    "text": "".join(self._text).strip(),
+                }
+            )
+            self._stat = None
+        elif tag == "script" and self._script:
+            self.scripts.append("".join(self._text))
+            self._script = False
+        elif tag in ("li", "p") and self._prose_depth:
+            self._prose_depth -= 1
+            if self._prose_depth == 0:
+                self.prose.append(" ".join("".join(self._text).split()))
+
+    def handle_data(self, data: str) -> None:
+        if self._stat is not None or self._script or self._prose_depth:
+            self._text.append(data)
+
+
+@dataclass
+class Report:
+    path: Path
+    cohort: str
+    scope: str
+    lang: str
+    figures: list[Figure]
+    traces: list[dict]
+    prose: list[str]
+
+
+def read_html(path: Path) -> Report | None:
+    """A public report's figures, chart traces and sentences (None if the file is not a public report)."""
+    parsed = parse_slug(path.stem)
+    if parsed is None or parsed[2] != "public":
+        return None
+    cohort, scope, _, lang = parsed
+    p = _ReportParser()
+    p.feed(path.read_text(encoding="utf-8", errors="replace"))
+    figures = [
+        Figure(
+            str(path),
+            cohort,
+            scope,
+            lang,
+            c["table"],
+            c["wave"],
+            c["dimension"],
+            c["group"],
+            c["stat"],
+            c["text"],
+        )
+        for c in p.cells
+    ]
+    traces = [t for script in p.scripts for t in _plotly_traces(script)]
+    return Report(path, cohort, scope, lang, figures, traces, p.prose)
+
+
+def _plotly_traces(script: str) -> list[dict]:
+    out = []
+    decoder = json.JSONDecoder()
+    for m in re.finditer(r"Plotly\.newPlot\(\s*\"[^\"]*\",\s*", script):
+        try:
+            traces, _ = decoder.raw_decode(script, m.end())
+        except ValueError:
+            continue
+        out += [t for t in traces if isinstance(t, dict)]
+    return out
+
+
+def _array(value) -> list[float]:
+    """A plotly data array: a list, or plotly's typed array ``{"dtype", "bdata"}``."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
+    return list(value or [])
+
+
+_CI = re.compile(r"^(?P<est>.*?) \((?P<low>.*?)(?:–| to | s\.d\. )(?P<high>.*?)\)$")
+_COUNT_RATE = re.compile(r"^(?P<count>[\d.,]+) \((?P<rate>[^()]*%)\)$")
+_LOGFRAME = re.compile(r"^(?P<value>.*?) \(n=(?P<n>[\d.,]+)\)")
+
+
+def parse_figure(text: str, lang: str) -> float | None:
+    """A displayed number as a float (shares 0–1), None for hidden/missing/text.
+
+    >>> parse_figure("Rp 3.250.000", "id"), parse_figure("29%", "en"), parse_figure("−0,25", "id")
+    (3250000.0, 0.29, -0.25)
+    """
+    t = text.strip().replace("\u2212", "-").replace("Rp ", "").replace("Rp", "")
+    if t in ("", "c", "–", "-") or t.startswith("<"):
+        return None
+    pct = t.endswith("%")
+    t = t.rstrip("%")
+    t = t.replace(".", "").replace(",", ".") if lang == "id" else t.replace(",", "")
+    try:
+        v = float(t)
+    except ValueError:
+        return None
+    return v / 100 if pct else v
+
+
+def _estimate(text: str) -> str:
+    m = _CI.match(text.strip())
+    return m.group("est") if m else text
+
+
+# --- the model -----------------------------------------------------------------------------------------
+
+
+class _Model:
+    """Integer variables for the cells of each quantity's contingency table, and constraints."""
+
+    def __init__(self, confs: Iterable[str], sexes: Iterable[str], waves: Iterable[str]) -> None:
+        self.confs = [ALL, *sorted(set(confs) - {ALL})]
+        self.sexes = [ALL, *sorted(set(sexes) - {ALL})]
+        self.index: dict[tuple[str, str, str, str], int] = {}
+        for q in (REG, ACCT, KM):
+            self._add(q, "")
+        for w in waves:
+            for q in (RESP, N, REC):
+                self._add(q, w)
+        self.rows: list[tuple[dict[int, float], float, float, str]] = []
+        self.fixed: dict[int, float] = {}
+
+    def _add(self, q: str, w: str) -> None:
+        for c in self.confs:
+            for s in self.sexes:
+                self.index[(q, w, c, s)] = len(self.index)
+
+    def var(self, q: str, w: str, cell: tuple[str, str]) -> int | None:
+        return self.index.get((q, w, *cell))
+
+    def name(self, i: int) -> str:
+        q, w, c, s = next(k for k, v in self.index.items() if v == i)
+        group = " × ".join(x for x in (c if c != ALL else "", s if s != ALL else "") if x) or "everyone"
+        return f"{q}{' at ' + w if w else ''} ({group})"
+
+    def add(self, coefs: dict[int, float], low: float, high: float, why: str) -> None:
+        self.rows.append((coefs, low, high, why))
+        if len(coefs) == 1 and low == high:
+            self.fixed[next(iter(coefs))] = low
+
+    def explain(self, i: int) -> str:
+        """How a determined cell follows from the published ones, if a single margin shows it
+        (``answered at m6 (kspn) = 30 (everyone) − 9 (kspsi_rek) − …``); else the constraints on it."""
+        for coefs, low, high, _ in self.rows:
+            if i not in coefs or low != 0 or high != 0 or len(coefs) < 3:
+                continue
+            others = [j for j in coefs if j != i]
+            if all(j in self.fixed for j in others):
+                sign = -coefs[i]
+                terms = []
+                for j in others:
+                    label = self.name(j).split("(", 1)[1].rstrip(")")
+                    terms.append((coefs[j] * sign, f"{self.fixed[j]:g} ({label})"))
+                total = [t for c, t in terms if c > 0]
+                parts = [t for c, t in terms if c < 0]
+                if total:
+                    return f"{self.name(i)} = " + " − ".join([*total, *parts])
+        why = sorted({w for coefs, _, _, w in self.rows if i in coefs and w})
+        return "from " + "; ".join(why[:6])
+
+    def structure(self) -> None:
+        """Margins and orderings (true of any release)."""
+        keys = {(q, w) for q, w, _, _ in self.index}
+        inner_c, inner_s = self.confs[1:], self.sexes[1:]
+        for q, w in keys:
+            for s in self.sexes:
+                if inner_c:
+                    coefs = {self.index[(q, w, c, s)]: 1.0 for c in inner_c}
+                    coefs[self.index[(q, w, ALL, s)]] = -1.0
+                    self.add(coefs, 0, 0, f"{q}: confederations add up")
+            for c in self.confs:
+                if inner_s:
+                    coefs = {self.index[(q, w, c, s)]: 1.0 for s in inner_s}
+                    coefs[self.index[(q, w, c, ALL)]] = -1.0
+                    self.add(coefs, 0, 0, f"{q}: sexes add up")
+        waves = sorted({w for q, w in keys if w})
+        for c in self.confs:
+            for s in self.sexes:
+                reg = self.index[(REG, "", c, s)]
+                for small, big in ((ACCT, REG), (KM, REG)):
+                    self.add(
+                        {self.index[(small, "", c, s)]: 1.0, self.index[(big, "", c, s)]: -1.0},
+                        -np.inf,
+                        0,
+                        "",
+                    )
+                for w in waves:
+                    chain = [self.index[(q, w, c, s)] for q in (REC, N, RESP)] + [reg]
+                    for a, b in itertools.pairwise(chain):
+                        self.add({a: 1.0, b: -1.0}, -np.inf, 0, "")
+                    self.add(
+                        {self.index[(N, w, c, s)]: 1.0, self.index[(KM, "", c, s)]: -1.0}, -np.inf, 0, ""
+                    )
+
+    def bounds(self, targets: list[int], upper: float) -> tuple[dict[int, tuple[float, float]], int]:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        n = len(self.index)
+        if not self.rows:
+            return {i: (0, upper) for i in targets}, 0
+        a = np.zeros((len(self.rows), n))
+        lo, hi = np.empty(len(self.rows)), np.empty(len(self.rows))
+        for r, (coefs, low, high, _) in enumerate(self.rows):
+            for i, v in coefs.items():
+                a[r, i] = v
+            lo[r], hi[r] = low, high
+        constraint = LinearConstraint(a, lo, hi)
+        bounds = Bounds(np.zeros(n), np.full(n, upper))
+        integrality = np.ones(n)
+        out, solves = {}, 0
+        for i in targets:
+            got = []
+            for sign in (1.0, -1.0):
+                c = np.zeros(n)
+                c[i] = sign
+                res = milp(c, constraints=constraint, bounds=bounds, integrality=integrality)
+                solves += 1
+                got.append(None if res.x is None else round(float(res.x[i])))
+            if None in got:
+                out[i] = (np.nan, np.nan)  # infeasible: the release contradicts itself
+            else:
+                out[i] = (got[0], got[1])
+        return out, solves
+
+
+# --- the audit -----------------------------------------------------------------------------------------
+
+
+def audit_release(
+    reports_dir: str | Path,
+    *,
+    min_cell_size: int = config.MIN_CELL_SIZE,
+    k_quantile: int | None = None,
+    protection: int = PROTECTION,
+) -> AuditResult:
+    """Audit every public report and annex under ``reports_dir`` (``<cohort>/<slug>.html``,
+    ``<cohort>/indicators_public*.xlsx``), cohort by cohort (a cohort's files are one release)."""
+    k = min_cell_size
+    kq = k_quantile or max(10, 2 * k)
+    root = Path(reports_dir)
+    result = AuditResult()
+    reports: dict[str, list[Report]] = defaultdict(list)
+    for path in sorted(root.rglob("*.html")):
+        report = read_html(path)
+        if report is not None:
+            reports[report.cohort].append(report)
+            result.files.append(str(path))
+    for cohort, cohort_reports in reports.items():
+        _audit_cohort(cohort, cohort_reports, k=k, kq=kq, protection=protection, result=result)
+    for path in sorted(root.rglob("indicators_public*.xlsx")):
+        result.files.append(str(path))
+        _audit_annex(path, k=k, result=result)
+    return result
+
+
+def _audit_cohort(
+    cohort: str, reports: list[Report], *, k: int, kq: int, protection: int, result: AuditResult
+) -> None:
+    figures = [f for r in reports for f in r.figures if f.table not in NOT_PEOPLE]
+    result.figures += len(figures)
+    _check_consistency(figures, result)
+    # one copy of each figure (the editions agree, or a finding says they do not)
+    unique: dict[tuple, Figure] = {}
+    for f in figures:
+        unique.setdefault((f.scope, f.table, f.wave, f.dimension, f.group, f.stat), f)
+    figures = list(unique.values())
+    grouped = [f for f in figures if f.table in ("profile", "participation", "recovery", "survival")]
+    confs = {f.cell[0] for f in grouped}
+    sexes = {f.cell[1] for f in grouped}
+    waves = {f.wave for f in figures if f.wave} | {
+        f.stat.removeprefix("n_responded_") for f in figures if f.stat.startswith("n_responded_")
+    }
+    model = _Model(confs, sexes, sorted(waves, key=lambda w: vocab.WAVES.get(w, 99)))
+    model.structure()
+    hidden: dict[int, Figure] = {}
+    shown: dict[tuple[str, str, str, str, str, str], float] = {}
+    upper = 0.0
+
+    def count(q: str | None, w: str, f: Figure, text: str, *, listed: bool = True) -> None:
+        nonlocal upper
+        value = parse_figure(text, f.lang) if text not in ("c",) else None
+        i = model.var(q, w, f.cell) if q else None
+        if value is not None:
+            shown[(f.scope, f.table, f.wave, f.dimension, f.group, f.stat)] = value
+            if 1 <= value < k and (f.table, f.stat) not in ATTRIBUTE_COUNTS:
+                result.findings.append(
+                    Finding("shown-small", f.where(), f"a count of {value:g} people is shown (k = {k})")
+                )
+            if i is not None:
+                model.add({i: 1.0}, value, value, f"{f.where()} = {value:g}")
+                upper = max(upper, value)
+        elif text == "c" and i is not None:
+            hidden.setdefault(i, f)
+        if listed and i is not None and q == REG:
+            model.add({i: 1.0}, 1, np.inf, f"{f.where()}: listed")
+
+    def share(num: str, den: str, w: str, f: Figure, text: str) -> None:
+        value = parse_figure(_estimate(text), f.lang)
+
+        def at(q: str) -> str:
+            return "" if q in (REG, ACCT, KM) else w
+
+        a, b = model.var(num, at(num), f.cell), model.var(den, at(den), f.cell)
+        if value is None or a is None or b is None:
+            return
+        low, high = max(0.0, value - 0.005), min(1.0, value + 0.005)
+        model.add({a: 1.0, b: -low}, 0, np.inf, f"{f.where()} ≥ {low:.3f}")
+        model.add({a: 1.0, b: -high}, -np.inf, 0, f"{f.where()} ≤ {high:.3f}")
+
+    for f in figures:
+        table, stat, text = f.table, f.stat, f.text
+        if table == "participation" and stat.startswith("n_responded_"):
+            w = stat.removeprefix("n_responded_")
+            m = _COUNT_RATE.match(text)
+            count(RESP, w, f, m.group("count") if m else text)
+            if m:
+                share(RESP, REG, w, f, m.group("rate"))
+            continue
+        quantities = COUNT_STATS.get(table, {})
+        if stat in quantities:
+            count(
+                quantities[stat],
+                f.wave,
+                f,
+                _estimate(text),
+                listed=table in ("profile", "participation", "recovery"),
+            )
+        elif table == "recovery" and stat == "share_recovered":
+            share(REC, N, f.wave, f, text)
+        elif table == "profile" and stat == "share_with_reseller_account":
+            share(ACCT, REG, "", f, text)
+        elif table == "logframe" and stat in ("female", "male"):
+            _logframe(f, model, count, share, k=k, kq=kq, result=result)
+        elif table == "comparisons" and f.group == "gap" and stat == "n":
+            value = parse_figure(text, f.lang)
+            ids = [model.var(N, f.wave, (f.scope, s)) for s in ("female", "male")]
+            if value is not None and None not in ids:
+                model.add(dict.fromkeys(ids, 1.0), value, value, f"{f.where()} = women + men = {value:g}")
+    _check_quantiles(figures, shown, k=k, kq=kq, result=result)
+    for r in reports:
+        _check_charts(r, shown, kq=kq, k=k, result=result)
+        _check_prose(r, k=k, result=result)
+    targets = sorted(hidden)
+    result.hidden += len(targets)
+    if not targets:
+        return
+    # no cell exceeds the largest published count; with none published, nothing bounds them
+    limit = upper if upper >= 1 else UNBOUNDED
+    bounds, solves = model.bounds(targets, upper=limit)
+    result.solves += solves
+    for i, (lo, hi) in bounds.items():
+        f = hidden[i]
+        name = f"{cohort}: {model.name(i)}"
+        if np.isnan(lo):
+            result.findings.append(
+                Finding("inconsistent", f.where(), f"{name}: the published figures contradict each other")
+            )
+            continue
+        if lo == hi and lo >= 1:
+            result.findings.append(
+                Finding("derived", f.where(), f"{name} is hidden but must be {lo:g}: {model.explain(i)}")
+            )
+        elif hi - lo < protection and model.name(i).startswith((REG, RESP, N, KM)) and lo >= 1:
+            result.findings.append(
+                Finding(
+                    "narrow", f.where(), f"{name} is hidden but must be {lo:g}–{hi:g}: {model.explain(i)}"
+                )
+            )
+    # a hidden group's result: how many recovered, and of how many, both known
+    for i, f in hidden.items():
+        q, w, c, s = next(key for key, v in model.index.items() if v == i)
+        if q != N:
+            continue
+        rec = model.index[(REC, w, c, s)]
+        got, solves = model.bounds([rec], upper=limit)
+        result.solves += solves
+        n_lo, n_hi = bounds[i]
+        r_lo, r_hi = got[rec]
+        if n_lo == n_hi and r_lo == r_hi and n_lo >= 1:
+            result.findings.append(
+                Finding(
+                    "derived",
+                    f.where(),
+                    f"{cohort}: {model.name(i)}: {r_lo:g} of {n_lo:g} recovered is determined",
+                )
+            )
+
+
+def _logframe(f: Figure, model: _Model, count, share, *, k: int, kq: int, result: AuditResult) -> None:
+    """A logframe cell by sex: ``18% (n=11)``, ``0.56 (n=11)``, ``c``."""
+    m = _LOGFRAME.match(f.text)
+    cell = Figure(f.file, f.cohort, f.scope, f.lang, f.table, f.wave, "gender", f.stat, f.stat, f.text)
+    if not m:
+        return
+    n_text = m.group("n")
+    quantity = {"share_recovered": N, "median_recovery_ratio": N, "share_ever_sold": ACCT}.get(f.group)
+    wave = f.wave if quantity == N else ""
+    count(quantity, wave, cell, n_text, listed=False)
+    if f.group == "share_recovered":
+        share(REC, N, wave, cell, m.group("value"))
+    n = parse_figure(n_text, f.lang)
+    if f.group.startswith("median") and n is not None and n < kq:
+        result.findings.append(
+            Finding("quantile", f.where(), f"a median of {n:g} people is shown (needs {kq})")
+        )
+
+
+def _check_consistency(figures: list[Figure], result: AuditResult) -> None:
+    seen: dict[tuple, tuple[float | None, Figure]] = {}
+    for f in figures:
+        key = (f.scope, f.table, f.wave, f.dimension, f.group, f.stat)
+        value = None if f.text == "c" else parse_figure(_estimate(f.text), f.lang)
+        hidden = f.text == "c"
+        if key in seen:
+            other, g = seen[key]
+            other_hidden = g.text == "c"
+            if hidden != other_hidden or (
+                other is not None and value is not None and abs(other - value) > 1e-9
+            ):
+                result.findings.append(
+                    Finding("inconsistent", f.where(), f"{f.text!r} here, {g.text!r} in {Path(g.file).name}")
+                )
+        else:
+            seen[key] = (value, f)
+
+
+def _check_quantiles(figures: list[Figure], shown: dict, *, k: int, kq: int, result: AuditResult) -> None:
+    for f in figures:
+        if f.stat not in QUANTILE_STATS or f.text == "c" or parse_figure(_estimate(f.text), f.lang) is None:
+            continue
+        base = QUANTILE_BASE_BY_STAT.get(f.stat) or QUANTILE_BASE.get(f.table)
+        n = shown.get((f.scope, f.table, f.wave, f.dimension, f.group, base)) if base else None
+        if n is None:
+            result.findings.append(
+                Finding("quantile", f.where(), f"a quantile is shown while its group's size ({base}) is not")
+            )
+        elif n < kq:
+            result.findings.append(
+                Finding("quantile", f.where(), f"a quantile of {n:g} people is shown (needs {kq})")
+            )
+
+
+def _check_charts(report: Report, shown: dict, *, k: int, kq: int, result: AuditResult) -> None:
+    """Chart data: medians only for groups of k_quantile; curves and counts only for groups of k."""
+    months = {m: w for w, m in vocab.WAVES.items()}
+    for trace in report.traces:
+        meta = trace.get("meta") or {}
+        if not isinstance(meta, dict) or "stat" not in meta:
+            if _array(trace.get("y")):
+                result.findings.append(
+                    Finding(
+                        "chart", report.path.name, f"trace {trace.get('name')!r} publishes data without meta"
+                    )
+                )
+            continue
+        table, stat, group = meta.get("table", ""), meta["stat"], str(meta.get("group", ALL))
+        dimension = meta.get("dimension", "")
+        xs, ys = _array(trace.get("x")), _array(trace.get("y"))
+        ns = _array(trace.get("customdata")) or [None] * len(xs)
+        where = f"{report.path.name}: chart {table}/{stat}/{group}"
+        for x, y, n_point in zip(xs, ys, ns, strict=False):
+            if y is None or (isinstance(y, float) and np.isnan(y)):
+                continue
+            if table == "recovery":
+                wave = months.get(int(x)) if isinstance(x, int | float) else None
+                n = shown.get((report.scope, "recovery", wave, dimension, group, "n"))
+                if n is not None and n_point is not None and n != n_point:
+                    result.findings.append(
+                        Finding(
+                            "inconsistent",
+                            where,
+                            f"n={n_point:g} at {x} months in the chart, {n:g} in the table",
+                        )
+                    )
+                n = n if n is not None else n_point
+                if n is None or n < kq:
+                    result.findings.append(
+                        Finding(
+                            "quantile",
+                            where,
+                            f"the median at {x} months is drawn for {n if n is not None else 'a hidden number of'} people (needs {kq})",
+                        )
+                    )
+            elif table == "commission":
+                n = shown.get((report.scope, "commission", "", "", str(int(x)), "n_active"))
+                if n is None or n < kq:
+                    result.findings.append(
+                        Finding(
+                            "quantile",
+                            where,
+                            f"a commission quantile at month {x} is drawn for {n} accounts (needs {kq})",
+                        )
+                    )
+        if table == "survival":
+            n = shown.get((report.scope, "survival", "", "gender", group, "n"))
+            if n is None or n < k:
+                result.findings.append(
+                    Finding("chart", where, f"a curve is drawn for {n} people (needs {k})")
+                )
+
+
+def _check_prose(report: Report, *, k: int, result: AuditResult) -> None:
+    for sentence in report.prose:
+        for m in _SENTENCE_COUNT.finditer(sentence):
+            value = int(m.group(1) or m.group(2))
+            if 1 <= value < k:
+                result.findings.append(
+                    Finding(
+                        "sentence",
+                        report.path.name,
+                        f"a count of {value} people is stated: {sentence[:120]!r}",
+                    )
+                )
+
+
+def _audit_annex(path: Path, *, k: int, result: AuditResult) -> None:
+    from openpyxl import load_workbook
+
+    from impact.publish.i18n import MESSAGES
+
+    count_labels = {
+        v
+        for key in ("col_registered", "col_responded", "col_n", "col_accounts")
+        if key in MESSAGES
+        for v in MESSAGES[key]
+    } | {"n"}
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        rows = list(ws.iter_rows())
+        if not rows or ws.title in NOT_PEOPLE or ws.title == "notes":
+            continue
+        header = [str(c.value) if c.value is not None else "" for c in rows[0]]
+        for row in rows:
+            for cell in row:
+                if cell.data_type == "f":
+                    result.findings.append(
+                        Finding("formula", f"{path.name}:{ws.title}!{cell.coordinate}", "a formula")
+                    )
+        for j, label in enumerate(header):
+            if (
+                label in count_labels
+                or label.startswith(tuple(f"{c}: " for c in count_labels))
+                or label.startswith("n ")
+            ):
+                for row in rows[1:]:
+                    v = row[j].value if j < len(row) else None
+                    if isinstance(v, int | float) and 1 <= v < k:
+                        result.findings.append(
+                            Finding(
+                                "shown-small",
+                                f"{path.name}:{ws.title}!{row[j].coordinate}",
+                                f"a count of {v:g} people",
+                            )
+                        )
