@@ -54,17 +54,20 @@ def clean(
         raw_dir, files, ledger, params=params, secret=key, programme=prog, corrections=corrections
     )
 
-    sales_files = [io.read_sales_file(p, p.relative_to(raw_dir).as_posix()) for p in files["sales"]]
-    read_s = {f.name: len(f.frame) for f in sales_files}
-    notes_s = {f.name: dict(f.notes) for f in sales_files}
-    stacked = sales.stack_exports(sales_files)
-    for name in read_s:
-        stacked = corrections.apply(stacked, file=name, fields=sales.SALES_FIELDS)
-    del sales_files
-    current = sales.drop_superseded(stacked, ledger)
-    del stacked
-    orders = sales.clean_orders(current, ledger, params=params)
-    del current
+    names = [p.relative_to(raw_dir).as_posix() for p in files["sales"]]
+    read_s, notes_s, parts, sources = {}, {}, [], []
+    for i, (path, name) in enumerate(zip(files["sales"], names, strict=True)):
+        raw = io.read_sales_file(path, name)
+        read_s[name], notes_s[name] = len(raw.frame), dict(raw.notes)
+        frame = sales.tag_rows(sales.resolve_sales_columns(raw), file_index=i, files=names)
+        del raw
+        frame = corrections.apply(frame, file=name, fields=sales.SALES_FIELDS)
+        parts.append(sales.parse_orders(frame, params=params))
+        sources.append((frame["source_file"], frame["source_row"].to_numpy()))
+        del frame
+    current = sales.current_rows(parts, ledger, sources=sources)
+    orders = sales.assemble_orders(parts, ledger, sources=sources, current=current)
+    del parts, current
     out_orders, monthly, counts, orders_lineage = sales_tables(orders, sv.base, secret=key)
     del orders
 
