@@ -100,6 +100,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     k.add_argument("--programme", type=Path, help="programme configuration (default: RAW_DIR/programme.toml)")
     k.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every sales export again, without reading or writing the cache",
+    )
+    k.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="pandas engine: where parsed sales exports are kept between runs (default: OUT.cache); "
+        "it holds order and account ids in clear: keep it with the raw data",
+    )
+    k.add_argument(
         "--working-days",
         type=int,
         default=config.WORKING_DAYS_PER_MONTH,
@@ -269,6 +280,8 @@ def _clean(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     params = config.CleaningParams(working_days_per_month=args.working_days)
     options = {}
+    if args.engine == "pandas":
+        options = {"cache": not args.no_cache, "cache_dir": args.cache_dir}
     if args.engine == "dask":
         from dask.utils import parse_bytes
 

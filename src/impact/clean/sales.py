@@ -441,22 +441,22 @@ def current_rows(
     sizes = [len(p) for p in parts]
     if not sum(sizes):
         return [np.zeros(n, dtype=bool) for n in sizes]
-    oid = pa.chunked_array([p.table["oid"] for p in parts], pa.large_string())
+    oid = pa.chunked_array([c for p in parts for c in p.table["oid"].chunks], pa.large_string())
     blank = pc.fill_null(pc.equal(oid, ""), True).to_numpy()
     named = np.flatnonzero(~blank)
     ids = oid.filter(pa.array(~blank)) if blank.any() else oid
     packed = _fixed_width_ints(ids)
-    if packed is not None and packed.max() < 4 * len(packed) + (1 << 20):
-        codes, n_codes = packed, int(packed.max()) + 1
+    if packed is not None:
+        codes = packed
     else:
-        codes, uniques = pd.factorize(
-            pd.array(ids, dtype=pd.StringDtype("pyarrow")) if packed is None else packed
-        )
-        n_codes = len(uniques)
-    last = np.full(max(n_codes, 1), -1, dtype=np.int64)
-    np.maximum.at(last, codes, np.arange(len(codes)))
+        codes = pd.factorize(pd.array(ids, dtype=pd.StringDtype("pyarrow")))[0]
+    # the last row of each id: a stable sort puts each id's rows together, in row order
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    superseded = np.zeros(len(order), dtype=bool)
+    superseded[:-1] = ordered[:-1] == ordered[1:]
     dup = np.zeros(len(blank), dtype=bool)
-    dup[named[last[codes] != np.arange(len(codes))]] = True
+    dup[named[order[superseded]]] = True
     current = ~blank & ~dup
     out, start = [], 0
     for (files, rows), n in zip(sources, sizes, strict=True):
