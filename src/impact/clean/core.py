@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from impact import config, io, vocab
 from impact._version import __version__
@@ -190,17 +191,26 @@ def sales_tables(
     runs it per partition).
     """
     orders = link_accounts(orders, base)
-    # one factorisation of the account ids serves the pseudonyms and the monthly table
-    rid_codes, rid_uniques = pd.factorize(orders["reseller_id"])
+    # one coding of the account ids serves the pseudonyms and the monthly table (the cleaned orders
+    # carry them as a categorical: its codes; else one factorisation)
+    rid = orders["reseller_id"]
+    if isinstance(rid.dtype, pd.CategoricalDtype):
+        rid_codes, rid_uniques = rid.cat.codes.to_numpy(), rid.cat.categories
+    else:
+        rid_codes, rid_uniques = pd.factorize(rid)
     reseller_keys = pseudonyms_of(rid_uniques, secret=secret, prefix="R-", namespace="reseller")
     orders = orders.assign(reseller_key=pseudonyms_by_code(reseller_keys, rid_codes, orders.index))
     # orders stay in export order (file, row) of the kept rows: deterministic, and no sort of millions
     out_orders = orders[list(ORDER_COLUMNS)].reset_index(drop=True)
+    files = orders["source_file"]
+    if isinstance(files.dtype, pd.CategoricalDtype):  # the file names (``str``, as inferred), by code
+        codes = files.cat.codes.to_numpy()
+        names = pa.array(np.asarray(files.cat.categories, dtype=object), pa.large_string())
+        files = pd.array(names.take(pa.array(codes, mask=codes < 0)), dtype=pd.StringDtype("pyarrow", np.nan))
+    else:
+        files = files.to_numpy()
     lineage = pd.DataFrame(
-        {
-            "source_file": orders["source_file"].to_numpy(),
-            "source_row": orders["source_row"].to_numpy(dtype=np.int64),
-        }
+        {"source_file": files, "source_row": orders["source_row"].to_numpy(dtype=np.int64)}
     )
     monthly = reseller_monthly(out_orders, key_codes=(rid_codes, reseller_keys))
     return out_orders, monthly, link_counts(orders), lineage

@@ -148,18 +148,24 @@ def drop_superseded(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
 ROW_OK, BAD_TIME, BAD_STATUS, BAD_RID = 0, 1, 2, 3
 #: ``ParsedOrders.table["flags"]``: what was normalised on a row (counted per file)
 RID_CHANGED, STATUS_CHANGED = 1, 2
-#: Arrow schema of ``ParsedOrders.table`` (what the re-cleaning cache stores per export)
+#: ``ParsedOrders.table["missing"]``: which amounts are missing on a row
+GROSS_MISSING, COMMISSION_MISSING, QUANTITY_MISSING = 1, 2, 4
+#: ``ParsedOrders.table["time"]`` of a row without a time (NaT)
+NO_TIME = np.iinfo(np.int64).min
+#: Arrow schema of ``ParsedOrders.table`` (what the re-cleaning cache stores per export): plain
+#: numbers (no nulls), so that a stored part is used in place, without conversion
 PARSED_SCHEMA = pa.schema(
     [
         ("oid", pa.large_string()),  # trimmed order id
-        ("time", pa.int64()),  # order time, microseconds since the epoch (UTC)
+        ("time", pa.int64()),  # order time, microseconds since the epoch (UTC); NO_TIME: none
         ("bad", pa.int8()),
         ("status", pa.int8()),  # code in vocab.STATUS_DTYPE (-1: none)
-        ("rid", pa.dictionary(pa.int32(), pa.large_string())),  # normalised reseller id
+        ("rid", pa.int32()),  # normalised reseller id: position in ParsedOrders.rids (-1: none)
         ("gross", pa.int64()),
         ("commission", pa.int64()),
         ("quantity", pa.int64()),
-        ("category", pa.dictionary(pa.int32(), pa.large_string())),
+        ("missing", pa.uint8()),  # GROSS_MISSING | COMMISSION_MISSING | QUANTITY_MISSING
+        ("category", pa.int32()),  # position in ParsedOrders.categories (-1: none)
         ("flags", pa.uint8()),
     ]
 )
@@ -179,6 +185,15 @@ class ParsedOrders:
 
     table: pa.Table
     issues: pd.DataFrame
+    rids: pa.Array  #: the distinct normalised reseller ids (``large_string``)
+    categories: pa.Array  #: the distinct normalised categories (``large_string``)
+
+    def column(self, name: str) -> np.ndarray:
+        """One column of :attr:`table` as a numpy array (no copy for a stored part)."""
+        chunks = self.table[name].chunks
+        if len(chunks) == 1:
+            return chunks[0].to_numpy()
+        return self.table[name].to_numpy()
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -204,14 +219,20 @@ def _empty_issues() -> pd.DataFrame:
     )
 
 
-def _dictionary(values: pd.Series, codes: np.ndarray) -> pa.DictionaryArray:
-    """``values.take(codes)`` (``values``: text per distinct raw value, missing allowed) as an Arrow
-    dictionary array over the distinct texts."""
+def _dictionary(values: pd.Series, codes: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """``values.take(codes)`` (``values``: text per distinct raw value, missing allowed) as int32
+    codes (-1: missing) into the distinct texts."""
     text_codes, uniques = pd.factorize(values)
-    row_codes = text_codes[codes]
-    indices = pa.array(row_codes.astype(np.int32), mask=row_codes < 0)
-    dictionary = pa.array(np.asarray(uniques, dtype=object), pa.large_string())
-    return pa.DictionaryArray.from_arrays(indices, dictionary)
+    row_codes = text_codes[codes].astype(np.int32)
+    return row_codes, pa.array(np.asarray(uniques, dtype=object), pa.large_string())
+
+
+def _values(parsed: pd.Series, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row int64 values (0 where missing) and the missing mask, from per-distinct ``Int64``."""
+    array = parsed.array
+    values = np.append(array.to_numpy(dtype=np.int64, na_value=0), 0)
+    missing = np.append(array.isna(), True)
+    return values[codes], missing[codes]
 
 
 def parse_orders(df: pd.DataFrame, *, params: config.CleaningParams) -> ParsedOrders:
@@ -278,7 +299,7 @@ def parse_orders(df: pd.DataFrame, *, params: config.CleaningParams) -> ParsedOr
     )
 
     keep = ~(bad_time | bad_status | bad_rid)
-    values = {}
+    values, missing = {}, {}
     for col, name, parser in (
         ("gross_amount", "gross", lambda x: parse.parse_rupiah(x, upper=params.max_order_gross_idr)),
         (
@@ -296,29 +317,34 @@ def parse_orders(df: pd.DataFrame, *, params: config.CleaningParams) -> ParsedOr
             reason = (f"{col}: " + p["reason"].fillna(fallback).astype(str)).to_numpy(dtype=object)
             rows = np.flatnonzero(bad)
             issues.append(_issues(rows, col, df[col], reason[codes[rows]], "cell"))
-        values[name] = pa.array(p["value"].array.take(codes))
+        values[name], missing[name] = _values(p["value"], codes)
     c_codes, c_texts = _distinct(df["category"])
     category = c_texts.str.strip().str.lower().replace("", pd.NA)
 
     micros = t.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view(np.int64)
-    bad_code = np.select([bad_time, bad_status, bad_rid], [BAD_TIME, BAD_STATUS, BAD_RID], ROW_OK).astype(
-        np.int8
-    )
+    bad_code = np.select([bad_time, bad_status, bad_rid], [BAD_TIME, BAD_STATUS, BAD_RID], ROW_OK)
+    rid_rows, rid_texts = _dictionary(rid["value"], rid_codes)
+    category_rows, category_texts = _dictionary(category, c_codes)
     table = pa.table(
         {
             "oid": arrow_text(oid) if n else pa.array([], pa.large_string()),
-            "time": pa.array(micros, mask=~parsed_time),
-            "bad": bad_code,
+            "time": np.where(parsed_time, micros, NO_TIME),
+            "bad": bad_code.astype(np.int8),
             "status": status["value"].cat.codes.to_numpy()[status_codes].astype(np.int8),
-            "rid": _dictionary(rid["value"], rid_codes),
+            "rid": rid_rows,
             **values,
-            "category": _dictionary(category, c_codes),
+            "missing": (
+                missing["gross"] * GROSS_MISSING
+                + missing["commission"] * COMMISSION_MISSING
+                + missing["quantity"] * QUANTITY_MISSING
+            ).astype(np.uint8),
+            "category": category_rows,
             "flags": flags,
         },
         schema=PARSED_SCHEMA,
     )
     issues = pd.concat(issues, ignore_index=True) if issues else _empty_issues()
-    return ParsedOrders(table, issues)
+    return ParsedOrders(table, issues, rid_texts, category_texts)
 
 
 def assemble_orders(
@@ -341,7 +367,7 @@ def assemble_orders(
     for part, (files, source_row), cur in zip(parts, sources, current, strict=True):
         n = len(part)
         cur = np.ones(n, dtype=bool) if cur is None else cur
-        bad = part.table["bad"].to_numpy()
+        bad = part.column("bad")
         iss = part.issues
         if len(iss):
             rows = iss["row"].to_numpy()
@@ -359,7 +385,7 @@ def assemble_orders(
                     }
                 )
             )
-        flags = part.table["flags"].to_numpy()
+        flags = part.column("flags")
         for bit, rule in ((RID_CHANGED, "reseller_id_normalised"), (STATUS_CHANGED, "status_normalised")):
             ledger.count(files, pd.Series(cur & ((flags & bit) > 0), index=files.index), rule)
         chosen.append(cur & (bad == ROW_OK))
@@ -369,55 +395,68 @@ def assemble_orders(
 
 
 def _orders_frame(parts: list[ParsedOrders], chosen: list[np.ndarray], sources) -> pd.DataFrame:
-    """The kept rows of every part as the orders frame :func:`impact.clean.core.sales_tables` takes."""
-    tables = [p.table.filter(pa.array(k)) for p, k in zip(parts, chosen, strict=True)]
-    kept = pa.concat_tables(tables) if tables else PARSED_SCHEMA.empty_table()
-    kept = kept.unify_dictionaries() if len(tables) > 1 else kept
-    micros = kept["time"].to_numpy()
+    """The chosen rows of every part as the orders frame :func:`impact.clean.core.sales_tables` takes."""
+
+    def rows_of(name: str, dtype) -> np.ndarray:
+        taken = [p.column(name)[k] for p, k in zip(parts, chosen, strict=True)]
+        return np.concatenate(taken) if taken else np.zeros(0, dtype=dtype)
+
+    oid = pa.chunked_array(
+        [c for p, k in zip(parts, chosen, strict=True) for c in p.table["oid"].filter(pa.array(k)).chunks],
+        pa.large_string(),
+    )
+    micros = rows_of("time", np.int64)
     order_time = (
         pd.DatetimeIndex(micros.view("datetime64[us]")).tz_localize("UTC").tz_convert(config.TIMEZONE)
     )
-    status = pd.Categorical.from_codes(kept["status"].to_numpy(), dtype=vocab.STATUS_DTYPE)
+    missing = rows_of("missing", np.uint8)
     files = [f.take(np.flatnonzero(k)) for (f, _), k in zip(sources, chosen, strict=True)]
     rows = [r[k] for (_, r), k in zip(sources, chosen, strict=True)]
     return pd.DataFrame(
         {
-            "order_id": pd.array(kept["oid"], dtype=pd.StringDtype("pyarrow")).astype("string"),
-            "reseller_id": _categorical_of_dictionary(kept["rid"], sort=False),
+            "order_id": pd.array(oid, dtype=pd.StringDtype("pyarrow")).astype("string"),
+            "reseller_id": _categorical_of_texts(parts, chosen, "rid", sort=False),
             "order_time": order_time.array,
             "month": month_of(pd.Series(order_time)).array,
-            "status": status,
-            "gross_idr": _int64(kept["gross"]),
-            "commission_idr": _int64(kept["commission"]),
-            "quantity": _int64(kept["quantity"]),
-            "category": _categorical_of_dictionary(kept["category"], sort=True),
+            "status": pd.Categorical.from_codes(rows_of("status", np.int8), dtype=vocab.STATUS_DTYPE),
+            "gross_idr": pd.arrays.IntegerArray(rows_of("gross", np.int64), (missing & GROSS_MISSING) > 0),
+            "commission_idr": pd.arrays.IntegerArray(
+                rows_of("commission", np.int64), (missing & COMMISSION_MISSING) > 0
+            ),
+            "quantity": pd.arrays.IntegerArray(
+                rows_of("quantity", np.int64), (missing & QUANTITY_MISSING) > 0
+            ),
+            "category": _categorical_of_texts(parts, chosen, "category", sort=True),
             "source_file": _concat_categoricals(files, sources),
             "source_row": np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
-        }
+        },
+        copy=False,
     )
 
 
-def _int64(column: pa.ChunkedArray) -> pd.arrays.IntegerArray:
-    values = column.fill_null(0).to_numpy().astype(np.int64, copy=False)
-    return pd.arrays.IntegerArray(values, column.is_null().to_numpy())
-
-
-def _categorical_of_dictionary(column: pa.ChunkedArray, *, sort: bool) -> pd.Categorical:
-    """A dictionary column (dictionaries unified) as a categorical with ``str`` categories; ``sort``:
-    the sorted texts that occur (what a Parquet round trip of :func:`_categorical_of` gives)."""
-    chunks = column.chunks
-    if not chunks:
-        return pd.Categorical([], categories=pd.Index([], dtype=str))
-    dictionary = chunks[0].dictionary
-    indices = pa.chunked_array([c.indices for c in chunks], pa.int32()).fill_null(-1).to_numpy()
-    texts = pd.Index(np.asarray(dictionary.to_pylist(), dtype=object), dtype=str)
+def _categorical_of_texts(
+    parts: list[ParsedOrders], chosen: list[np.ndarray], column: str, *, sort: bool
+) -> pd.Categorical:
+    """A coded text column (``rid``: :attr:`ParsedOrders.rids`, ``category``: ``categories``) of the
+    chosen rows as one categorical with ``str`` categories; ``sort``: the sorted texts that occur
+    (what a Parquet round trip of :func:`_categorical_of` gives)."""
+    texts = [p.rids if column == "rid" else p.categories for p in parts]
+    merged = pa.chunked_array(texts, pa.large_string()) if texts else pa.chunked_array([], pa.large_string())
+    codes, uniques = pd.factorize(pd.array(merged, dtype=pd.StringDtype("pyarrow")))
+    start, taken = 0, []
+    for p, k, t in zip(parts, chosen, texts, strict=True):
+        remap = np.append(codes[start : start + len(t)], -1)  # code -1 (none) takes the last: -1
+        taken.append(remap[p.column(column)[k]])
+        start += len(t)
+    row_codes = np.concatenate(taken) if taken else np.zeros(0, dtype=np.int64)
+    categories = pd.Index(np.asarray(uniques, dtype=object), dtype=str)
     if not sort:
-        return pd.Categorical.from_codes(indices, categories=texts)
-    used = np.bincount(indices[indices >= 0], minlength=len(texts)) > 0
-    order = np.argsort(texts.to_numpy(dtype=object)[used], kind="stable")
-    renumber = np.full(len(texts) + 1, -1, dtype=np.int64)
+        return pd.Categorical.from_codes(row_codes, categories=categories)
+    used = np.bincount(row_codes[row_codes >= 0], minlength=len(categories)) > 0
+    order = np.argsort(categories.to_numpy(dtype=object)[used], kind="stable")
+    renumber = np.full(len(categories) + 1, -1, dtype=np.int64)
     renumber[np.flatnonzero(used)[order]] = np.arange(len(order))
-    return pd.Categorical.from_codes(renumber[indices], categories=texts[used][order])
+    return pd.Categorical.from_codes(renumber[row_codes], categories=categories[used][order])
 
 
 def _concat_categoricals(files: list[pd.Series], sources) -> pd.Categorical:
@@ -574,8 +613,15 @@ def month_of(t: pd.Series) -> pd.Series:
 
     An order at 06:00 WIB on 1 March (23:00 UTC on 28 February) belongs to March.
     """
-    local = t.dt.tz_localize(None)
-    months = local.to_numpy().astype("datetime64[M]").astype(local.dtype)
+    local = t.dt.tz_localize(None).to_numpy()
+    unit_per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(local.dtype)[0])
+    nat = np.isnat(local)
+    days = local.view(np.int64) // unit_per_day
+    months = np.full(len(local), np.datetime64("NaT"), dtype=local.dtype)
+    if (~nat).any():  # month of each day in the range, looked up by day (numpy's calendar is slow per row)
+        first, last = days[~nat].min(), days[~nat].max()
+        month_of_day = np.arange(first, last + 1).astype("datetime64[D]").astype("datetime64[M]")
+        months[~nat] = month_of_day.astype(local.dtype)[days[~nat] - first]
     return pd.Series(months, index=t.index, name=t.name)
 
 
@@ -671,7 +717,12 @@ def _group_sums(
     counts = np.bincount(index, minlength=n)
     present = np.flatnonzero(counts)
     sums = {}
+    most = int(counts.max()) if len(counts) else 0
     for name, v in values.items():
+        if len(v) and 0 <= v.min() and int(v.max()) * most < 2**53:
+            # every partial sum is an integer below 2**53, which float64 holds exactly
+            sums[name] = np.bincount(index, weights=v, minlength=n)[present].astype(np.int64)
+            continue
         total = np.zeros(n, dtype=np.int64)
         np.add.at(total, index, v)
         sums[name] = total[present]

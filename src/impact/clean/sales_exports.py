@@ -30,12 +30,14 @@ import functools
 import hashlib
 import hmac
 import json
-import multiprocessing
 import os
+import pickle
+import queue
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -157,6 +159,7 @@ def _parse(path: Path, name: str, params: config.CleaningParams, log: pd.DataFra
 def _entry_paths(folder: Path, key: str) -> dict[str, Path]:
     return {
         "table": folder / f"{key}.arrow",
+        "texts": folder / f"{key}.texts.arrow",
         "issues": folder / f"{key}.issues.parquet",
         "outcome": folder / f"{key}.corrections.parquet",
         "meta": folder / f"{key}.json",  # written last: an entry without it is incomplete
@@ -166,13 +169,15 @@ def _entry_paths(folder: Path, key: str) -> dict[str, Path]:
 def _write_entry(folder: Path, key: str, parsed: sales.ParsedOrders, meta: dict, outcome) -> None:
     paths = _entry_paths(folder, key)
     tmp = {k: p.with_name(f".{p.name}.tmp-{os.getpid()}") for k, p in paths.items()}
-    with pa.OSFile(str(tmp["table"]), "wb") as sink, pa.ipc.new_file(sink, parsed.table.schema) as writer:
-        writer.write_table(parsed.table)
+    texts = pa.table({"text": pa.concat_arrays([parsed.rids, parsed.categories])})
+    for name, table in (("table", parsed.table), ("texts", texts)):
+        with pa.OSFile(str(tmp[name]), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
     pq.write_table(pa.Table.from_pandas(parsed.issues, preserve_index=False), tmp["issues"])
     if outcome is not None:
         pq.write_table(pa.Table.from_pandas(outcome, preserve_index=False), tmp["outcome"])
-    tmp["meta"].write_text(json.dumps(meta | {"outcome": outcome is not None}))
-    for k in ("table", "issues", "outcome", "meta"):
+    tmp["meta"].write_text(json.dumps(meta | {"outcome": outcome is not None, "rids": len(parsed.rids)}))
+    for k in ("table", "texts", "issues", "outcome", "meta"):
         if tmp[k].exists():
             tmp[k].replace(paths[k])
 
@@ -183,13 +188,16 @@ def _read_entry(folder: Path, key: str) -> tuple[dict, sales.ParsedOrders, pd.Da
     try:
         meta = json.loads(paths["meta"].read_text())
         table = pa.ipc.open_file(pa.memory_map(str(paths["table"]))).read_all()
+        texts = pa.ipc.open_file(pa.memory_map(str(paths["texts"]))).read_all()["text"].combine_chunks()
         issues = pd.read_parquet(paths["issues"])
         outcome = pd.read_parquet(paths["outcome"]) if meta["outcome"] else None
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None
     if table.num_rows != meta.get("parsed_rows") or table.schema != sales.PARSED_SCHEMA:
         return None
-    return meta, sales.ParsedOrders(table, issues.astype({"row": np.int64})), outcome
+    n = meta["rids"]
+    parsed = sales.ParsedOrders(table, issues.astype({"row": np.int64}), texts[:n], texts[n:])
+    return meta, parsed, outcome
 
 
 def export_job(
@@ -221,10 +229,81 @@ def export_job(
 # --- all exports -----------------------------------------------------------------------------------------
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["impact.clean.sales_exports"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+class _Workers:
+    """Worker processes running :func:`export_job`: ``python -m impact.clean.sales_exports``, each
+    taking pickled jobs on its standard input and answering on its standard output (a fresh
+    interpreter: no fork of this process and its threads, no re-import of the caller's script).
+    """
+
+    def __init__(self, n: int) -> None:
+        self._idle: queue.SimpleQueue = queue.SimpleQueue()
+        self._started: list[subprocess.Popen] = []
+        self._threads = ThreadPoolExecutor(max_workers=n, thread_name_prefix="impact-export")
+
+    def _process(self) -> subprocess.Popen:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            import impact
+
+            env = dict(os.environ)  # the same impact as this process's
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(Path(impact.__file__).parents[1]), env.get("PYTHONPATH", "")]
+            )
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "impact.clean.sales_exports"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
+            )
+            self._started.append(proc)
+            return proc
+
+    def _run(self, args: tuple, kwargs: dict) -> dict:
+        proc = self._process()
+        try:
+            pickle.dump((args, kwargs), proc.stdin)
+            proc.stdin.flush()
+            ok, value = pickle.load(proc.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            proc.kill()
+            raise _WorkerDied from None
+        self._idle.put(proc)
+        if ok:
+            return value
+        raise value
+
+    def submit(self, *args, **kwargs) -> Future:
+        return self._threads.submit(self._run, args, kwargs)
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True, cancel_futures=True)
+        for proc in self._started:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        for proc in self._started:
+            proc.wait()
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+def _serve() -> None:
+    """A worker's loop (see :class:`_Workers`)."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # anything printed must not mix with the answers
+    while True:
+        try:
+            args, kwargs = pickle.load(stdin)
+        except EOFError:
+            return
+        try:
+            answer = (True, export_job(*args, **kwargs))
+        except Exception as e:  # sent back and raised in the main process
+            answer = (False, e)
+        pickle.dump(answer, stdout)
+        stdout.flush()
 
 
 def parse_exports(
@@ -256,9 +335,9 @@ def parse_exports(
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="impact-parts-")))
         folders = [cache_dir if c else scratch for c in cacheable]
         jobs, job_args = {}, {}
-        pool = _pool(WORKERS) if parallel else None
+        pool = _Workers(WORKERS) if parallel else None
         if pool is not None:  # on an error (e.g. in the survey), exports not started are not parsed
-            stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+            stack.callback(pool.close)
         for i, (path, name) in enumerate(zip(paths, names, strict=True)):
             file_log = _file_log(log, name)
             if pool is None and not cacheable[i]:
@@ -272,7 +351,7 @@ def parse_exports(
             }
             job_args[i] = kwargs
             if pool is not None:
-                jobs[i] = pool.submit(export_job, str(path), name, **kwargs)
+                jobs[i] = pool.submit(str(path), name, **kwargs)
             else:
                 jobs[i] = export_job(str(path), name, **kwargs)
         other = meanwhile() if meanwhile is not None else None
@@ -280,7 +359,7 @@ def parse_exports(
             if i in jobs:
                 try:
                     job = jobs[i].result() if pool is not None else jobs[i]
-                except BrokenProcessPool:
+                except _WorkerDied:
                     raise InputError(
                         f"{name}: the process parsing it died (out of memory?); "
                         "run again with fewer exports or use --engine dask"
@@ -318,3 +397,7 @@ def _prune(cache_dir: Path, keep: set[str]) -> None:
         if key not in keep and p.is_file():
             with contextlib.suppress(OSError):
                 p.unlink()
+
+
+if __name__ == "__main__":  # a worker process (see _Workers)
+    _serve()
