@@ -38,7 +38,7 @@ def clean(
     scheduler: str | None = None,
     programme: str | Path | Programme | None = None,
     cache_dir: str | Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> CleanData:
     """Clean a raw folder laid out by the data contract (see ``docs/data-contract.md``).
 
@@ -53,7 +53,7 @@ def clean(
     ``cache_dir`` (pandas engine): keep each large sales export's parsed rows there and reuse them
     in later runs while the file, the code, the parameters, its corrections and the secret are the
     same (see :mod:`impact.clean.sales_exports`); None (default): no cache. ``progress(rows,
-    exports)`` is called as sales exports are parsed.
+    done, total)`` is called as sales exports are parsed (rows read, exports done, in all).
 
     ``engine="dask"`` runs the sales part on a Dask cluster (``scheduler`` address, or a
     local one) and loads the result into memory; for data larger than memory use
@@ -102,7 +102,7 @@ def clean_to(
     programme: str | Path | Programme | None = None,
     cache: bool = True,
     cache_dir: str | Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> dict:
     """Clean a raw folder and write the processed-data contract into ``out_dir``; returns the audit.
 

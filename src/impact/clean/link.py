@@ -30,8 +30,8 @@ def link_accounts(orders: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFr
     ids = orders["reseller_id"]
     if isinstance(ids.dtype, pd.CategoricalDtype):
         # each distinct account is looked up once; rows take their participant by code
-        at = lookup.index.get_indexer(ids.cat.categories)
-        found = np.append(np.where(at >= 0, lookup.to_numpy(dtype=object)[at], None), None)
+        at = lookup.index.get_indexer(ids.cat.categories)  # -1: not a survey account
+        found = np.append(np.append(lookup.to_numpy(dtype=object), None)[at], None)
         codes = ids.cat.codes.to_numpy()
         texts = pa.array(found, pa.large_string()).take(pa.array(codes, mask=codes < 0))
         pid = pd.Series(pd.array(texts, dtype=pd.StringDtype("pyarrow")), index=orders.index)

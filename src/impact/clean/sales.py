@@ -221,10 +221,17 @@ def _empty_issues() -> pd.DataFrame:
 
 def _dictionary(values: pd.Series, codes: np.ndarray) -> tuple[np.ndarray, pa.Array]:
     """``values.take(codes)`` (``values``: text per distinct raw value, missing allowed) as int32
-    codes (-1: missing) into the distinct texts."""
-    text_codes, uniques = pd.factorize(values)
-    row_codes = text_codes[codes].astype(np.int32)
-    return row_codes, pa.array(np.asarray(uniques, dtype=object), pa.large_string())
+    codes (-1: missing) into ``values`` as Arrow text. Two raw values may give the same text (the
+    parts' texts are merged and factorised once, in :func:`_categorical_of_texts`)."""
+    missing = np.asarray(values.isna(), dtype=bool)
+    row_codes = np.where(missing[codes], -1, codes).astype(np.int32)
+    if is_arrow_backed(values):
+        texts = arrow_text(values)
+    else:
+        texts = pa.array(
+            values.astype("string").astype(object).to_numpy(), pa.large_string(), from_pandas=True
+        )
+    return row_codes, texts
 
 
 def _values(parsed: pd.Series, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -322,7 +329,8 @@ def parse_orders(df: pd.DataFrame, *, params: config.CleaningParams) -> ParsedOr
     category = c_texts.str.strip().str.lower().replace("", pd.NA)
 
     micros = t.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view(np.int64)
-    bad_code = np.select([bad_time, bad_status, bad_rid], [BAD_TIME, BAD_STATUS, BAD_RID], ROW_OK)
+    # (exclusive: a row is set aside for its first problem only)
+    bad_code = bad_time * BAD_TIME + bad_status * BAD_STATUS + bad_rid * BAD_RID
     rid_rows, rid_texts = _dictionary(rid["value"], rid_codes)
     category_rows, category_texts = _dictionary(category, c_codes)
     table = pa.table(

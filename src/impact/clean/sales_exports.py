@@ -142,7 +142,8 @@ def _file_log(log: pd.DataFrame | None, name: str) -> pd.DataFrame | None:
     """The corrections log rows that concern one sales export (None without a log)."""
     if log is None or log.empty:
         return None
-    return log[(log["file"] == name).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+    mine = log[(log["file"] == name).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+    return mine if len(mine) else None  # (for a file the log does not name, applying it changes nothing)
 
 
 def _parse(path: Path, name: str, params: config.CleaningParams, log: pd.DataFrame | None):
@@ -244,12 +245,9 @@ class _Workers:
         try:
             return self._idle.get_nowait()
         except queue.Empty:
-            import impact
-
-            env = dict(os.environ)  # the same impact as this process's
-            env["PYTHONPATH"] = os.pathsep.join(
-                [str(Path(impact.__file__).parents[1]), env.get("PYTHONPATH", "")]
-            )
+            env = dict(os.environ)  # the same impact as this process's: the folder holding the package
+            package_root = str(Path(__file__).resolve().parents[2])
+            env["PYTHONPATH"] = os.pathsep.join([package_root, env.get("PYTHONPATH", "")])
             proc = subprocess.Popen(
                 [sys.executable, "-m", "impact.clean.sales_exports"],
                 stdin=subprocess.PIPE,
@@ -283,6 +281,7 @@ class _Workers:
                 proc.stdin.close()
         for proc in self._started:
             proc.wait()
+            proc.stdout.close()
 
 
 class _WorkerDied(Exception):
@@ -314,15 +313,15 @@ def parse_exports(
     log: pd.DataFrame | None,
     secret: str,
     cache_dir: Path | None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[ExportResult], object]:
     """Read and parse every sales export (in worker processes when they are large), reusing cached
     parts; returns the results in export order, and what ``meanwhile`` returned (it runs in this
     process while the workers parse: the survey is cleaned then).
 
-    ``cache_dir`` None: no cache (everything is parsed, nothing kept). ``progress(rows, parsed)`` is
-    called as exports are done (rows parsed so far, exports done).
+    ``cache_dir`` None: no cache (everything is parsed, nothing kept). ``progress(rows, done, total)``
+    is called as exports are done (rows read so far, exports done, exports in all).
     """
     sizes = [p.stat().st_size for p in paths]
     cacheable = [cache_dir is not None and s >= CACHE_MIN_BYTES for s in sizes]
@@ -383,7 +382,7 @@ def parse_exports(
                 results[i] = ExportResult(name, rows, notes, None, parsed, outcome, None)
             done_rows += results[i].rows
             if progress is not None:
-                progress(done_rows, i + 1)
+                progress(done_rows, i + 1, len(paths))
         if cache_dir is not None and any(cacheable):
             keep = {jobs[i].result()["key"] if pool else jobs[i]["key"] for i in jobs if cacheable[i]}
             _prune(cache_dir, keep)

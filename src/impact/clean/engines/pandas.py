@@ -38,7 +38,7 @@ def clean(
     params: config.CleaningParams | None = None,
     programme: str | Path | Programme | None = None,
     cache_dir: str | Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> CleanData:
     """Clean a local raw folder in memory: tables, quarantine, lineage and the audit.
 
@@ -47,7 +47,8 @@ def clean(
     :class:`~impact.errors.AccountingError` if any raw row is unaccounted for (a bug).
     ``programme``: a configuration or its file (default: ``RAW_DIR/programme.toml`` if present).
     ``cache_dir``: where parsed exports are kept between runs (:mod:`impact.clean.sales_exports`;
-    None: no cache). ``progress(rows, exports)`` is called as sales exports are parsed.
+    None: no cache). ``progress(rows, done, total)`` is called as sales exports are parsed (rows
+    read so far, exports done, exports in all).
     """
     if io.is_url(raw_dir):
         raise io.InputError(f"{raw_dir}: a URL needs --engine dask (the pandas engine reads local folders)")
