@@ -116,18 +116,21 @@ def clean_to(
     """
     _check_engine(engine)
     if engine == "pandas":
+        from impact.clean.engines import pandas as engine_pandas
         from impact.clean.sales_exports import default_cache_dir
 
-        data = clean(
-            raw_dir,
-            secret=secret,
-            secret_file=secret_file,
-            params=params,
-            programme=programme,
-            cache_dir=(cache_dir or default_cache_dir(out_dir)) if cache else None,
-            progress=progress,
-        )
-        io.write_processed(data, out_dir)
+        with io.processed_writer(out_dir) as writer:  # orders are written while the rest is made
+            data = engine_pandas.clean(
+                raw_dir,
+                secret=secret,
+                secret_file=secret_file,
+                params=params,
+                programme=programme,
+                cache_dir=(cache_dir or default_cache_dir(out_dir)) if cache else None,
+                progress=progress,
+                early=writer.early,
+            )
+            writer.finish(data)
         return data.audit
     from impact.clean.engines import dask as engine_dask
 

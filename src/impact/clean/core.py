@@ -6,6 +6,7 @@ functions unchanged, so both give the same tables, quarantine, lineage and audit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -183,12 +184,17 @@ def observed_waves(programme: Programme, base: pd.DataFrame, followups: pd.DataF
 
 
 def sales_tables(
-    orders: pd.DataFrame, base: pd.DataFrame, *, secret: str
+    orders: pd.DataFrame,
+    base: pd.DataFrame,
+    *,
+    secret: str,
+    ready: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict, pd.DataFrame]:
     """Cleaned orders → the ``orders`` and ``reseller_monthly`` tables, the linkage counts
     (:func:`impact.clean.link.link_counts`) and the orders' lineage (source file and row of each
     output row). Works on all orders or on any part of them holding whole orders (the Dask engine
-    runs it per partition).
+    runs it per partition). ``ready(orders, lineage)``, if given, is called as soon as those two
+    tables are made, before the monthly table (the pandas engine starts writing them then).
     """
     orders = link_accounts(orders, base)
     # one coding of the account ids serves the pseudonyms and the monthly table (the cleaned orders
@@ -212,6 +218,8 @@ def sales_tables(
     lineage = pd.DataFrame(
         {"source_file": files, "source_row": orders["source_row"].to_numpy(dtype=np.int64)}
     )
+    if ready is not None:
+        ready(out_orders, lineage)
     monthly = reseller_monthly(out_orders, key_codes=(rid_codes, reseller_keys))
     return out_orders, monthly, link_counts(orders), lineage
 

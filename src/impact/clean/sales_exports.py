@@ -207,20 +207,16 @@ def export_job(
     *,
     params: config.CleaningParams,
     log: pd.DataFrame | None,
-    folder: str | None,
-    secret: str | None,
-    reuse: bool,
+    folder: str,
+    key: str,
+    sha256: str | None = None,
 ) -> dict:
-    """Parse one export and write its part into ``folder`` (a worker process runs this).
+    """Parse one export and write its part into ``folder`` under ``key`` (a worker process runs this).
 
-    With ``secret`` the part is a cache entry: its key is computed from the file's SHA-256, and
-    with ``reuse`` an existing entry is kept instead of parsing again. Returns the entry's key
-    and metadata; the caller maps the part from ``folder``.
+    The file's SHA-256 is computed here unless given (``sha256``). Returns the key, the SHA-256 and
+    ``cached`` False; the caller maps the part from ``folder``.
     """
-    digest = io.sha256(path)
-    key = entry_key(digest, params=params, secret=secret, log=log) if secret is not None else digest
-    if reuse and folder is not None and _entry_paths(Path(folder), key)["meta"].is_file():
-        return {"key": key, "sha256": digest, "cached": True}
+    digest = sha256 or io.sha256(path)
     rows, notes, parsed, outcome = _parse(Path(path), name, params, log)
     meta = {"rows": rows, "notes": notes, "parsed_rows": len(parsed), "sha256": digest}
     _write_entry(Path(folder), key, parsed, meta, outcome)
@@ -325,67 +321,74 @@ def parse_exports(
     """
     sizes = [p.stat().st_size for p in paths]
     cacheable = [cache_dir is not None and s >= CACHE_MIN_BYTES for s in sizes]
-    parallel = len(paths) >= 2 and sum(sizes) >= PARALLEL_MIN_BYTES and WORKERS > 1
+    logs = [_file_log(log, name) for name in names]
     results: list[ExportResult | None] = [None] * len(paths)
-    done_rows = 0
-    if cache_dir is not None and any(cacheable):
+    # the cache: the large exports are hashed here (threads: hashlib releases the GIL) and looked up
+    known: dict[int, dict] = {}
+    if any(cacheable):
         cache_dir.mkdir(parents=True, exist_ok=True)
+        at = [i for i, c in enumerate(cacheable) if c]
+        with ThreadPoolExecutor(max_workers=WORKERS) as hashing:
+            digests = list(hashing.map(io.sha256, [paths[i] for i in at]))
+        for i, digest in zip(at, digests, strict=True):
+            key = entry_key(digest, params=params, secret=secret, log=logs[i])
+            cached = _entry_paths(cache_dir, key)["meta"].is_file()
+            known[i] = {"key": key, "sha256": digest, "cached": cached}
+    todo = [i for i in range(len(paths)) if not known.get(i, {}).get("cached")]
+    parallel = len(todo) >= 2 and sum(sizes[i] for i in todo) >= PARALLEL_MIN_BYTES and WORKERS > 1
     with contextlib.ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="impact-parts-")))
         folders = [cache_dir if c else scratch for c in cacheable]
-        jobs, job_args = {}, {}
-        pool = _Workers(WORKERS) if parallel else None
-        if pool is not None:  # on an error (e.g. in the survey), exports not started are not parsed
-            stack.callback(pool.close)
-        for i, (path, name) in enumerate(zip(paths, names, strict=True)):
-            file_log = _file_log(log, name)
-            if pool is None and not cacheable[i]:
-                continue
-            kwargs = {
+
+        def job_args(i: int) -> dict:
+            return {
                 "params": params,
-                "log": file_log,
+                "log": logs[i],
                 "folder": str(folders[i]),
-                "secret": secret if cacheable[i] else None,
-                "reuse": cacheable[i],
+                "key": known[i]["key"] if i in known else f"part-{i:05d}",
+                "sha256": known[i]["sha256"] if i in known else None,
             }
-            job_args[i] = kwargs
-            if pool is not None:
-                jobs[i] = pool.submit(str(path), name, **kwargs)
-            else:
-                jobs[i] = export_job(str(path), name, **kwargs)
+
+        jobs: dict[int, object] = {}
+        if parallel:
+            pool = _Workers(WORKERS)
+            stack.callback(pool.close)  # on an error (e.g. in the survey), exports not started are not parsed
+            jobs = {i: pool.submit(str(paths[i]), names[i], **job_args(i)) for i in todo}
         other = meanwhile() if meanwhile is not None else None
+        done_rows = 0
         for i, (path, name) in enumerate(zip(paths, names, strict=True)):
             if i in jobs:
                 try:
-                    job = jobs[i].result() if pool is not None else jobs[i]
+                    job = jobs[i].result()
                 except _WorkerDied:
                     raise InputError(
                         f"{name}: the process parsing it died (out of memory?); "
                         "run again with fewer exports or use --engine dask"
                     ) from None
-                entry = _read_entry(folders[i], job["key"])
-                if entry is None:  # an entry that cannot be read: parse again, in place
-                    job = export_job(str(path), name, **(job_args[i] | {"reuse": False}))
-                    entry = _read_entry(folders[i], job["key"])
-                meta, parsed, outcome = entry
-                results[i] = ExportResult(
-                    name,
-                    meta["rows"],
-                    meta["notes"],
-                    job["sha256"],
-                    parsed,
-                    outcome,
-                    job["cached"] if cacheable[i] else None,
-                )
+            elif i in known and known[i]["cached"]:
+                job = known[i]
+            elif cacheable[i]:
+                job = export_job(str(path), name, **job_args(i))
             else:
-                rows, notes, parsed, outcome = _parse(path, name, params, _file_log(log, name))
-                results[i] = ExportResult(name, rows, notes, None, parsed, outcome, None)
-            done_rows += results[i].rows
+                job = None
+            entry = None if job is None else _read_entry(folders[i], job["key"])
+            if job is not None and entry is None and known.get(i, {}).get("cached"):
+                # an entry that cannot be read: parse again, in place
+                job = export_job(str(path), name, **job_args(i))
+                entry = _read_entry(folders[i], job["key"])
+            if entry is not None:
+                meta, parsed, outcome = entry
+                rows, notes, digest = meta["rows"], meta["notes"], job["sha256"]
+            else:
+                rows, notes, parsed, outcome = _parse(path, name, params, logs[i])
+                digest = None
+            cached = (job is not None and job is known.get(i)) if cacheable[i] else None
+            results[i] = ExportResult(name, rows, notes, digest, parsed, outcome, cached)
+            done_rows += rows
             if progress is not None:
                 progress(done_rows, i + 1, len(paths))
-        if cache_dir is not None and any(cacheable):
-            keep = {jobs[i].result()["key"] if pool else jobs[i]["key"] for i in jobs if cacheable[i]}
-            _prune(cache_dir, keep)
+        if known:
+            _prune(cache_dir, {k["key"] for k in known.values()})
     return results, other
 
 

@@ -39,6 +39,7 @@ def clean(
     programme: str | Path | Programme | None = None,
     cache_dir: str | Path | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    early: Callable[[str, pd.DataFrame], None] | None = None,
 ) -> CleanData:
     """Clean a local raw folder in memory: tables, quarantine, lineage and the audit.
 
@@ -48,7 +49,8 @@ def clean(
     ``programme``: a configuration or its file (default: ``RAW_DIR/programme.toml`` if present).
     ``cache_dir``: where parsed exports are kept between runs (:mod:`impact.clean.sales_exports`;
     None: no cache). ``progress(rows, done, total)`` is called as sales exports are parsed (rows
-    read so far, exports done, exports in all).
+    read so far, exports done, exports in all). ``early(name, table)``: called with ``orders`` and
+    ``lineage/orders`` as soon as they are made (:meth:`impact.io.ProcessedWriter.early`).
     """
     if io.is_url(raw_dir):
         raise io.InputError(f"{raw_dir}: a URL needs --engine dask (the pandas engine reads local folders)")
@@ -87,7 +89,16 @@ def clean(
     current = sales.current_rows(parts, ledger, sources=sources)
     orders = sales.assemble_orders(parts, ledger, sources=sources, current=current)
     del parts, current
-    out_orders, monthly, counts, orders_lineage = sales_tables(orders, sv.base, secret=key)
+
+    def orders_ready(out_orders, lineage) -> None:
+        schema.validate("orders", out_orders)
+        if early is not None:  # written while the monthly table is made
+            early("orders", out_orders)
+            early(f"{io.LINEAGE_DIR}/orders", lineage)
+
+    out_orders, monthly, counts, orders_lineage = sales_tables(
+        orders, sv.base, secret=key, ready=orders_ready
+    )
     del orders
 
     tables = {
@@ -97,7 +108,8 @@ def clean(
         "reseller_monthly": monthly,
     }
     for name, table in tables.items():
-        schema.validate(name, table)
+        if name != "orders":  # (checked when it was made)
+            schema.validate(name, table)
     quarantine = sort_quarantine(ledger.quarantine_table())
     rows_read = sv.rows_read | read_s
     hashes = {e.name: e.sha256 for e in exports if e.sha256}
