@@ -291,10 +291,12 @@ def _serve() -> None:
     while True:
         try:
             args, kwargs = pickle.load(stdin)
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):  # the main process is done, or Ctrl-C (it reports that)
             return
         try:
             answer = (True, export_job(*args, **kwargs))
+        except KeyboardInterrupt:
+            return
         except Exception as e:  # sent back and raised in the main process
             answer = (False, e)
         pickle.dump(answer, stdout)
