@@ -1,7 +1,10 @@
-"""The pandas engine: the whole raw folder cleaned in memory, in one process.
+"""The pandas engine: the whole raw folder cleaned in memory, on one machine.
 
-Fast on one machine up to roughly 50 million order rows on 24 GB (see ``docs/scaling.md``);
-beyond that use the Dask engine, which runs the same core functions per partition.
+Large sales exports are read and parsed in worker processes, one export each, and their parsed
+rows can be kept between runs (:mod:`impact.clean.sales_exports`); de-duplication across exports
+and everything after it run in this process. Fast on one machine up to roughly 50 million order
+rows on 24 GB (see ``docs/scaling.md``); beyond that use the Dask engine, which runs the same core
+functions per partition.
 """
 
 from __future__ import annotations
