@@ -8,7 +8,7 @@ Data: the scale data of ``bench_sales.py`` (``bench_sales.ensure_data``: the bun
 in a child process, reused afterwards; git-ignored).
 
 What is run: the command itself, ``.venv/bin/impact clean RAW --out OUT --engine pandas|dask`` (the
-Dask engine with ``--workers/--memory-limit/--blocksize/--part-rows`` when given), as a subprocess,
+pandas engine with ``--no-cache``, the Dask engine with ``--workers/--memory-limit/--blocksize/--part-rows`` when given), as a subprocess,
 into a temporary folder under the data folder that is deleted after each run (its size is reported
 first). Dask's temporary directory (spilled data, shuffle files) is pointed into the same temporary
 folder (``DASK_TEMPORARY_DIRECTORY``), so nothing is left behind, even after a kill. Engines
@@ -340,6 +340,8 @@ def run_clean(run: Run, raw: Path, args: argparse.Namespace) -> Run:
     tmp = Path(tempfile.mkdtemp(prefix=f"bench_scale-{run.engine}-", dir=args.data_dir))
     out = tmp / "out"
     cmd = [str(impact), "clean", str(raw), "--out", str(out), "--engine", run.engine]
+    if run.engine == "pandas":  # every run parses every export (no cache of parsed exports)
+        cmd.append("--no-cache")
     if run.engine == "dask":
         for flag, value in (
             ("--workers", args.workers),

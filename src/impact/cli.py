@@ -35,7 +35,7 @@ from impact.errors import (
     SecretError,
 )
 
-__all__ = ["EXIT_FAILED", "EXIT_INPUT", "format_audit", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_INPUT", "ProgressBar", "format_audit", "main", "speed_note"]
 
 EXIT_FAILED = 1
 EXIT_INPUT = 2
@@ -101,6 +101,17 @@ def _parser() -> argparse.ArgumentParser:
         help=f"file holding the pseudonymisation secret (else ${config.SECRET_ENV})",
     )
     k.add_argument("--programme", type=Path, help="programme configuration (default: RAW_DIR/programme.toml)")
+    k.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every sales export again, without reading or writing the cache",
+    )
+    k.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="pandas engine: where parsed sales exports are kept between runs (default: OUT.cache); "
+        "it holds order and account ids in clear: keep it with the raw data",
+    )
     k.add_argument(
         "--working-days",
         type=int,
@@ -292,12 +303,61 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+#: runs longer than this (seconds) report their speed in rows per second
+SPEED_AFTER_SECONDS = 5.0
+
+
+class ProgressBar:
+    """A one-line progress bar of the sales exports on a terminal (standard error); nothing otherwise.
+
+    Called as ``bar(rows, done, total)`` while exports are parsed; :meth:`close` clears the line.
+    """
+
+    WIDTH = 24
+
+    def __init__(self, stream=None, *, started: float | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.on = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.perf_counter() if started is None else started
+        self.shown = False
+
+    def __call__(self, rows: int, done: int, total: int) -> None:
+        if not self.on or not total:
+            return
+        filled = round(self.WIDTH * done / total)
+        seconds = max(time.perf_counter() - self.started, 1e-9)
+        after = "; de-duplicating, linking, writing the tables" if done == total else ""
+        line = (
+            f"sales exports [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}, "
+            f"{rows:,} rows, {rows / seconds:,.0f} rows/s{after}"
+        )
+        self.stream.write("\r\x1b[K" + line)
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def speed_note(rows: int, seconds: float) -> str:
+    """`` (N rows, R rows/s)`` for runs longer than :data:`SPEED_AFTER_SECONDS`, else nothing."""
+    if seconds < SPEED_AFTER_SECONDS or not rows:
+        return ""
+    return f" ({rows:,} rows read, {rows / seconds:,.0f} rows/s)"
+
+
 def _clean(args: argparse.Namespace) -> int:
     from impact.clean import clean_to
 
     t0 = time.perf_counter()
     params = config.CleaningParams(working_days_per_month=args.working_days)
     options = {}
+    bar = ProgressBar(started=t0)
+    if args.engine == "pandas":
+        options = {"cache": not args.no_cache, "cache_dir": args.cache_dir, "progress": bar}
     if args.engine == "dask":
         from dask.utils import parse_bytes
 
@@ -308,15 +368,20 @@ def _clean(args: argparse.Namespace) -> int:
             "blocksize": parse_bytes(args.blocksize) if args.blocksize else None,
             "part_rows": args.part_rows,
         }
-    audit = clean_to(
-        args.raw_dir, args.out, engine=args.engine, secret_file=args.secret_file, params=params, **options
-    )
+    try:
+        audit = clean_to(
+            args.raw_dir, args.out, engine=args.engine, secret_file=args.secret_file, params=params, **options
+        )
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - t0
     if args.engine == "dask":
         print(
             f"engine: dask, {audit['engine']['partitions']} partitions on {audit['engine']['workers']} workers"
         )
     print(format_audit(audit))
-    print(f"processed tables written to {args.out} in {time.perf_counter() - t0:.1f} s")
+    speed = speed_note(audit["totals"]["rows_read"], seconds)
+    print(f"processed tables written to {args.out} in {seconds:.1f} s{speed}")
     return 0
 
 
@@ -335,6 +400,15 @@ def format_audit(audit: dict) -> str:
         )
     ok = all(f["reconciled"] for f in audit["files"].values())
     lines.append(f"every row accounted for (read = clean + quarantined + duplicate): {'yes' if ok else 'NO'}")
+    if "cache" in audit:
+        c = audit["cache"]
+        if c["enabled"]:
+            lines.append(
+                f"sales exports from the cache: {len(c['from_cache'])}; parsed: {len(c['parsed'])}"
+                + (f" ({', '.join(c['parsed'])})" if 0 < len(c["parsed"]) <= 3 else "")
+            )
+        else:
+            lines.append(f"cache not used (--no-cache): {len(c['parsed'])} sales export(s) parsed")
     lk = audit["linkage"]
     lines.append(
         f"participants: {lk['participants_in_survey']}; follow-ups linked: {lk['followups_linked']} "

@@ -52,7 +52,7 @@ def test_pandas_engine_fails_when_a_sales_row_vanishes(sample_dir, tmp_path, mon
     out = tmp_path / "processed"
     out.mkdir()
     (out / "keep.txt").write_text("previous output")
-    monkeypatch.setattr(sales, "clean_orders", _drop_first_row(sales.clean_orders))
+    monkeypatch.setattr(sales, "assemble_orders", _drop_first_row(sales.assemble_orders))
     with pytest.raises(AccountingError, match=r"sales/orders_2023-09_2024-06\.csv: read 3,139 ≠ clean 2,147"):
         clean_to(sample_dir / "raw", out)
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
@@ -65,7 +65,7 @@ def test_pandas_engine_fails_when_a_survey_row_vanishes(sample_dir, monkeypatch)
 
 
 def test_cli_exits_1_naming_the_file(sample_dir, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(sales, "clean_orders", _drop_first_row(sales.clean_orders))
+    monkeypatch.setattr(sales, "assemble_orders", _drop_first_row(sales.assemble_orders))
     assert main(["clean", str(sample_dir / "raw"), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "rows are not all accounted for" in err
@@ -100,7 +100,7 @@ def test_dask_engine_counts_the_same_lineage(sample_dir, sample_clean, tmp_path,
 def test_dask_engine_fails_when_a_sales_row_vanishes(sample_dir, tmp_path, monkeypatch, threads_client):
     out = tmp_path / "dask"
     shutil.copytree(sample_dir / "raw", tmp_path / "raw")
-    monkeypatch.setattr(sales, "clean_orders", _drop_first_row(sales.clean_orders))
+    monkeypatch.setattr(sales, "assemble_orders", _drop_first_row(sales.assemble_orders))
     with pytest.raises(AccountingError, match=r"sales/orders_2023-09_2024-06\.csv: read 3,139 ≠ clean 2,147"):
         engine_dask.clean_to(tmp_path / "raw", out, client=threads_client)
     assert not out.exists()

@@ -11,6 +11,7 @@ Either runs the ``pandas`` engine (default) or the ``dask`` engine (see
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from impact import config, io
@@ -36,6 +37,8 @@ def clean(
     engine: str = "pandas",
     scheduler: str | None = None,
     programme: str | Path | Programme | None = None,
+    cache_dir: str | Path | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> CleanData:
     """Clean a raw folder laid out by the data contract (see ``docs/data-contract.md``).
 
@@ -47,6 +50,11 @@ def clean(
     Raises :class:`~impact.errors.InputError` for unreadable files or missing required columns
     and :class:`~impact.errors.SecretError` without a secret. Raw files are never written.
 
+    ``cache_dir`` (pandas engine): keep each large sales export's parsed rows there and reuse them
+    in later runs while the file, the code, the parameters, its corrections and the secret are the
+    same (see :mod:`impact.clean.sales_exports`); None (default): no cache. ``progress(rows,
+    done, total)`` is called as sales exports are parsed (rows read, exports done, in all).
+
     ``engine="dask"`` runs the sales part on a Dask cluster (``scheduler`` address, or a
     local one) and loads the result into memory; for data larger than memory use
     :func:`clean_to`, which writes partitioned tables instead.
@@ -56,7 +64,13 @@ def clean(
         from impact.clean.engines import pandas as engine_pandas
 
         return engine_pandas.clean(
-            raw_dir, secret=secret, secret_file=secret_file, params=params, programme=programme
+            raw_dir,
+            secret=secret,
+            secret_file=secret_file,
+            params=params,
+            programme=programme,
+            cache_dir=cache_dir,
+            progress=progress,
         )
     with tempfile.TemporaryDirectory(prefix="impact-dask-") as tmp:
         out = Path(tmp) / "processed"
@@ -86,10 +100,15 @@ def clean_to(
     blocksize: int | None = None,
     part_rows: int | None = None,
     programme: str | Path | Programme | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> dict:
     """Clean a raw folder and write the processed-data contract into ``out_dir``; returns the audit.
 
-    ``engine="pandas"`` (default): cleaned in memory, then written atomically.
+    ``engine="pandas"`` (default): cleaned in memory, then written atomically. Large sales exports'
+    parsed rows are cached in ``cache_dir`` (default ``OUT_DIR.cache`` beside ``out_dir``; see
+    :func:`clean`) unless ``cache`` is False.
     ``engine="dask"``: the sales part runs on a Dask cluster — ``scheduler`` (``tcp://host:8786``)
     or a local cluster of ``workers`` processes with ``memory_limit`` each — and ``orders`` and
     ``reseller_monthly`` are written as directories of Parquet parts; ``raw_dir`` may be an
@@ -97,8 +116,21 @@ def clean_to(
     """
     _check_engine(engine)
     if engine == "pandas":
-        data = clean(raw_dir, secret=secret, secret_file=secret_file, params=params, programme=programme)
-        io.write_processed(data, out_dir)
+        from impact.clean.engines import pandas as engine_pandas
+        from impact.clean.sales_exports import default_cache_dir
+
+        with io.processed_writer(out_dir) as writer:  # orders are written while the rest is made
+            data = engine_pandas.clean(
+                raw_dir,
+                secret=secret,
+                secret_file=secret_file,
+                params=params,
+                programme=programme,
+                cache_dir=(cache_dir or default_cache_dir(out_dir)) if cache else None,
+                progress=progress,
+                early=writer.early,
+            )
+            writer.finish(data)
         return data.audit
     from impact.clean.engines import dask as engine_dask
 

@@ -6,11 +6,13 @@ functions unchanged, so both give the same tables, quarantine, lineage and audit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from impact import config, io, vocab
 from impact._version import __version__
@@ -182,26 +184,42 @@ def observed_waves(programme: Programme, base: pd.DataFrame, followups: pd.DataF
 
 
 def sales_tables(
-    orders: pd.DataFrame, base: pd.DataFrame, *, secret: str
+    orders: pd.DataFrame,
+    base: pd.DataFrame,
+    *,
+    secret: str,
+    ready: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict, pd.DataFrame]:
     """Cleaned orders → the ``orders`` and ``reseller_monthly`` tables, the linkage counts
     (:func:`impact.clean.link.link_counts`) and the orders' lineage (source file and row of each
     output row). Works on all orders or on any part of them holding whole orders (the Dask engine
-    runs it per partition).
+    runs it per partition). ``ready(orders, lineage)``, if given, is called as soon as those two
+    tables are made, before the monthly table (the pandas engine starts writing them then).
     """
     orders = link_accounts(orders, base)
-    # one factorisation of the account ids serves the pseudonyms and the monthly table
-    rid_codes, rid_uniques = pd.factorize(orders["reseller_id"])
+    # one coding of the account ids serves the pseudonyms and the monthly table (the cleaned orders
+    # carry them as a categorical: its codes; else one factorisation)
+    rid = orders["reseller_id"]
+    if isinstance(rid.dtype, pd.CategoricalDtype):
+        rid_codes, rid_uniques = rid.cat.codes.to_numpy(), rid.cat.categories
+    else:
+        rid_codes, rid_uniques = pd.factorize(rid)
     reseller_keys = pseudonyms_of(rid_uniques, secret=secret, prefix="R-", namespace="reseller")
     orders = orders.assign(reseller_key=pseudonyms_by_code(reseller_keys, rid_codes, orders.index))
     # orders stay in export order (file, row) of the kept rows: deterministic, and no sort of millions
     out_orders = orders[list(ORDER_COLUMNS)].reset_index(drop=True)
+    files = orders["source_file"]
+    if isinstance(files.dtype, pd.CategoricalDtype):  # the file names (``str``, as inferred), by code
+        codes = files.cat.codes.to_numpy()
+        names = pa.array(np.asarray(files.cat.categories, dtype=object), pa.large_string())
+        files = pd.array(names.take(pa.array(codes, mask=codes < 0)), dtype=pd.StringDtype("pyarrow", np.nan))
+    else:
+        files = files.to_numpy()
     lineage = pd.DataFrame(
-        {
-            "source_file": orders["source_file"].to_numpy(),
-            "source_row": orders["source_row"].to_numpy(dtype=np.int64),
-        }
+        {"source_file": files, "source_row": orders["source_row"].to_numpy(dtype=np.int64)}
     )
+    if ready is not None:
+        ready(out_orders, lineage)
     monthly = reseller_monthly(out_orders, key_codes=(rid_codes, reseller_keys))
     return out_orders, monthly, link_counts(orders), lineage
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 __all__ = ["link_accounts", "link_counts", "match_report"]
 
@@ -26,8 +27,16 @@ def link_accounts(orders: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFr
     two participants links to neither (ambiguous; see :func:`match_report`).
     """
     lookup, _ = _accounts(participants)
-    # only orders of survey accounts are looked up (a few among millions), by hash membership
     ids = orders["reseller_id"]
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        # each distinct account is looked up once; rows take their participant by code
+        at = lookup.index.get_indexer(ids.cat.categories)  # -1: not a survey account
+        found = np.append(np.append(lookup.to_numpy(dtype=object), None)[at], None)
+        codes = ids.cat.codes.to_numpy()
+        texts = pa.array(found, pa.large_string()).take(pa.array(codes, mask=codes < 0))
+        pid = pd.Series(pd.array(texts, dtype=pd.StringDtype("pyarrow")), index=orders.index)
+        return orders.assign(participant_id=pid)
+    # only orders of survey accounts are looked up (a few among millions), by hash membership
     candidate = ids.isin(lookup.index).to_numpy(dtype=bool)
     matched = ids[candidate].map(lookup)
     pid = pd.Series(pd.NA, index=orders.index, dtype="string")

@@ -37,8 +37,11 @@ def pseudonymise(values: pd.Series, *, secret: str, prefix: str, namespace: str)
 def pseudonyms_of(uniques, *, secret: str, prefix: str, namespace: str) -> pa.Array:
     """The pseudonym of each of ``uniques`` (distinct, non-missing values), as an Arrow array."""
     hmac_of = _hmac_sha256(secret.encode(), f"{namespace}:".encode())
+    texts = (
+        uniques.to_pylist() if isinstance(uniques, pa.Array | pa.ChunkedArray) else pd.Index(uniques).tolist()
+    )
     return pa.array(
-        [prefix + hmac_of(f"{u}".encode())[:PSEUDONYM_HEX] for u in uniques], type=pa.large_string()
+        [prefix + hmac_of(f"{u}".encode())[:PSEUDONYM_HEX] for u in texts], type=pa.large_string()
     )
 
 

@@ -9,6 +9,7 @@ integer codes. No Python loop runs per row.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,10 @@ import pyarrow.compute as pc
 
 import impact.clean.parse as parse
 from impact import config, vocab
-from impact._compat import arrow_chunks, is_arrow_backed, series_of
+from impact._compat import arrow_chunks, arrow_text, is_arrow_backed, series_of
 from impact.clean.audit import Ledger
 from impact.clean.parse._core import _true as true_flags
+from impact.contract import SCOPE
 from impact.errors import InputError
 from impact.io.raw import RawFile
 
@@ -37,13 +39,18 @@ SALES_FIELDS = (
 _THREADS = 2
 __all__ = [
     "MONTHLY_SUMS",
+    "PARSED_SCHEMA",
     "SALES_FIELDS",
     "SALES_REQUIRED",
+    "ParsedOrders",
+    "assemble_orders",
     "clean_orders",
     "combine_monthly",
+    "current_rows",
     "drop_superseded",
     "field_columns",
     "month_of",
+    "parse_orders",
     "reseller_monthly",
     "resolve_sales_columns",
     "stack_exports",
@@ -137,103 +144,388 @@ def drop_superseded(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
     )
 
 
-def clean_orders(df: pd.DataFrame, ledger: Ledger, *, params: config.CleaningParams) -> pd.DataFrame:
-    """Parse the de-duplicated orders; rows that cannot be placed are set aside.
+#: ``ParsedOrders.table["bad"]``: why a row is set aside whole (0: it is not)
+ROW_OK, BAD_TIME, BAD_STATUS, BAD_RID = 0, 1, 2, 3
+#: ``ParsedOrders.table["flags"]``: what was normalised on a row (counted per file)
+RID_CHANGED, STATUS_CHANGED = 1, 2
+#: ``ParsedOrders.table["missing"]``: which amounts are missing on a row
+GROSS_MISSING, COMMISSION_MISSING, QUANTITY_MISSING = 1, 2, 4
+#: ``ParsedOrders.table["time"]`` of a row without a time (NaT)
+NO_TIME = np.iinfo(np.int64).min
+#: Arrow schema of ``ParsedOrders.table`` (what the re-cleaning cache stores per export): plain
+#: numbers (no nulls), so that a stored part is used in place, without conversion
+PARSED_SCHEMA = pa.schema(
+    [
+        ("oid", pa.large_string()),  # trimmed order id
+        ("time", pa.int64()),  # order time, microseconds since the epoch (UTC); NO_TIME: none
+        ("bad", pa.int8()),
+        ("status", pa.int8()),  # code in vocab.STATUS_DTYPE (-1: none)
+        ("rid", pa.int32()),  # normalised reseller id: position in ParsedOrders.rids (-1: none)
+        ("gross", pa.int64()),
+        ("commission", pa.int64()),
+        ("quantity", pa.int64()),
+        ("missing", pa.uint8()),  # GROSS_MISSING | COMMISSION_MISSING | QUANTITY_MISSING
+        ("category", pa.int32()),  # position in ParsedOrders.categories (-1: none)
+        ("flags", pa.uint8()),
+    ]
+)
+#: columns of ``ParsedOrders.issues``: quarantine entries by row position
+ISSUE_COLUMNS = ("row", "column", "value", "reason", "scope")
 
-    Set aside whole: unparseable or implausible ``order_time`` (cannot be placed in a
-    month), unknown ``status``, missing or malformed ``reseller_id``. Cells set missing:
-    bad amounts (negative, above ``max_order_gross_idr``, unparseable) and quantities.
-    ``month`` is the calendar month in WIB (UTC+7) as a naive month-start timestamp.
 
-    Every column but the (nearly all distinct) times is factorised once and parsed per
-    distinct value; rows only carry integer codes until the result is assembled.
+@dataclass
+class ParsedOrders:
+    """Order rows parsed one by one, before de-duplication: what :func:`parse_orders` returns.
+
+    ``table`` (:data:`PARSED_SCHEMA`) is aligned row for row with the rows parsed; ``issues``
+    holds the quarantine entries those rows would get (``row``: position among them; ``scope``:
+    ``row`` set aside whole, ``cell`` set missing). Nothing here depends on other rows, so one
+    export's result can be kept and reused (see :mod:`impact.clean.cache`).
     """
+
+    table: pa.Table
+    issues: pd.DataFrame
+    rids: pa.Array  #: the distinct normalised reseller ids (``large_string``)
+    categories: pa.Array  #: the distinct normalised categories (``large_string``)
+
+    def column(self, name: str) -> np.ndarray:
+        """One column of :attr:`table` as a numpy array (no copy for a stored part)."""
+        chunks = self.table[name].chunks
+        if len(chunks) == 1:
+            return chunks[0].to_numpy()
+        return self.table[name].to_numpy()
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+
+def _issues(rows: np.ndarray, column: str, raw: pd.Series, reason, scope: str) -> pd.DataFrame:
+    """Quarantine entries of the rows at positions ``rows`` (``reason``: one text or one per row)."""
+    value = raw.iloc[rows].astype("string").array
+    return pd.DataFrame(
+        {
+            "row": rows.astype(np.int64),
+            "column": column,
+            "value": value,
+            "reason": reason if isinstance(reason, str) else np.asarray(reason, dtype=object),
+            "scope": scope,
+        }
+    ).astype({c: "string" for c in ISSUE_COLUMNS[1:]})
+
+
+def _empty_issues() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"row": pd.Series(dtype=np.int64)} | {c: pd.Series(dtype="string") for c in ISSUE_COLUMNS[1:]}
+    )
+
+
+def _dictionary(values: pd.Series, codes: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """``values.take(codes)`` (``values``: text per distinct raw value, missing allowed) as int32
+    codes (-1: missing) into ``values`` as Arrow text. Two raw values may give the same text (the
+    parts' texts are merged and factorised once, in :func:`_categorical_of_texts`)."""
+    missing = np.asarray(values.isna(), dtype=bool)
+    row_codes = np.where(missing[codes], -1, codes).astype(np.int32)
+    if is_arrow_backed(values):
+        texts = arrow_text(values)
+    else:
+        texts = pa.array(
+            values.astype("string").astype(object).to_numpy(), pa.large_string(), from_pandas=True
+        )
+    return row_codes, texts
+
+
+def _values(parsed: pd.Series, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row int64 values (0 where missing) and the missing mask, from per-distinct ``Int64``."""
+    array = parsed.array
+    values = np.append(array.to_numpy(dtype=np.int64, na_value=0), 0)
+    missing = np.append(array.isna(), True)
+    return values[codes], missing[codes]
+
+
+def parse_orders(df: pd.DataFrame, *, params: config.CleaningParams) -> ParsedOrders:
+    """Parse order rows (the text columns :data:`SALES_FIELDS`) one by one, before de-duplication.
+
+    Per row: the trimmed order id; whether the row is set aside whole (unparseable or implausible
+    ``order_time``, which cannot be placed in a month; unknown ``status``; missing or malformed
+    ``reseller_id``: :data:`BAD_TIME` … :data:`BAD_RID`, the first that applies) or kept with bad
+    amounts and quantities set missing (negative, above ``max_order_gross_idr``, unparseable);
+    and the parsed values. A row without an order id gets a ``no order id`` entry (it cannot be
+    de-duplicated or identified: :func:`assemble_orders` sets it aside).
+
+    Every column but the (nearly all distinct) times is factorised once and parsed per distinct
+    value; rows only carry integer codes.
+    """
+    n = len(df)
+    issues = []
+    oid = df["order_id"].str.strip()
+    blank = oid.isna().to_numpy() | (oid == "").fillna(False).to_numpy(dtype=bool)
+    if blank.any():
+        issues.append(_issues(np.flatnonzero(blank), "order_id", df["order_id"], "no order id", "row"))
+
     when = parse.parse_datetime(df["order_time"], tz=config.TIMEZONE)
     lo, hi = (pd.Timestamp(x, tz=config.TIMEZONE) for x in config.ORDER_TIME_RANGE)
     t = when["value"]
     parsed_time = t.notna().to_numpy()
     out_of_range = parsed_time & ((t < lo) | (t > hi)).to_numpy(dtype=bool)
     bad_time = ~parsed_time | out_of_range
-    time_reasons = [
-        "unparseable order time",
-        f"order time outside {config.ORDER_TIME_RANGE[0]}…{config.ORDER_TIME_RANGE[1]}",
-        "no order time",
-    ]
-    time_reason = np.where((when["issue"] == "blank").to_numpy(dtype=bool), 2, out_of_range.astype(np.int8))
-    ledger.set_aside(
-        df,
-        _mask(bad_time, df),
-        column="order_time",
-        raw=df["order_time"],
-        reason=_rows_of(time_reasons, time_reason, df),
-    )
+    if bad_time.any():
+        time_reasons = np.array(
+            [
+                "unparseable order time",
+                f"order time outside {config.ORDER_TIME_RANGE[0]}…{config.ORDER_TIME_RANGE[1]}",
+                "no order time",
+            ],
+            dtype=object,
+        )
+        time_reason = np.where(
+            (when["issue"] == "blank").to_numpy(dtype=bool), 2, out_of_range.astype(np.int8)
+        )
+        rows = np.flatnonzero(bad_time)
+        issues.append(_issues(rows, "order_time", df["order_time"], time_reasons[time_reason[rows]], "row"))
 
     status_codes, statuses = _distinct(df["status"])
     status = parse.normalise_status(statuses)
     bad_status = status["value"].isna().to_numpy()[status_codes] & ~bad_time
-    ledger.set_aside(
-        df, _mask(bad_status, df), column="status", raw=df["status"], reason="unknown order status"
-    )
+    if bad_status.any():
+        issues.append(
+            _issues(np.flatnonzero(bad_status), "status", df["status"], "unknown order status", "row")
+        )
 
     rid_codes, rids = _distinct(df["reseller_id"])
     rid = parse.normalise_reseller_id(rids)
     bad_rid = rid["value"].isna().to_numpy()[rid_codes] & ~bad_time & ~bad_status
-    rid_reason = "reseller id: " + rid["reason"].fillna("blank").astype(str)
-    ledger.set_aside(
-        df,
-        _mask(bad_rid, df),
-        column="reseller_id",
-        raw=df["reseller_id"],
-        reason=_rows_of(rid_reason, rid_codes, df),
-    )
-    rid_changed = true_flags(rid["value"].notna() & (rid["value"] != rids))
-    ledger.count(df["source_file"], _mask(~bad_rid & rid_changed[rid_codes], df), "reseller_id_normalised")
+    if bad_rid.any():
+        rid_reason = ("reseller id: " + rid["reason"].fillna("blank").astype(str)).to_numpy(dtype=object)
+        rows = np.flatnonzero(bad_rid)
+        issues.append(_issues(rows, "reseller_id", df["reseller_id"], rid_reason[rid_codes[rows]], "row"))
+    rid_changed = true_flags(rid["value"].notna() & (rid["value"] != rids))[rid_codes]
     status_changed = true_flags(status["value"].notna() & (status["value"].astype("string") != statuses))
-    ledger.count(df["source_file"], _mask(status_changed[status_codes], df), "status_normalised")
+    flags = (
+        rid_changed.astype(np.uint8) * RID_CHANGED
+        + status_changed[status_codes].astype(np.uint8) * STATUS_CHANGED
+    )
 
     keep = ~(bad_time | bad_status | bad_rid)
-    amounts = {}
-    for col, upper in (
-        ("gross_amount", params.max_order_gross_idr),
-        ("reseller_commission", params.max_order_gross_idr),
+    values, missing = {}, {}
+    for col, name, parser in (
+        ("gross_amount", "gross", lambda x: parse.parse_rupiah(x, upper=params.max_order_gross_idr)),
+        (
+            "reseller_commission",
+            "commission",
+            lambda x: parse.parse_rupiah(x, upper=params.max_order_gross_idr),
+        ),
+        ("quantity", "quantity", lambda x: parse.parse_int(x, lower=1, upper=config.MAX_ORDER_QUANTITY)),
     ):
         codes, texts = _distinct(df[col])
-        p = parse.parse_rupiah(texts, upper=upper)
+        p = parser(texts)
         bad = p["issue"].isin(["invalid", "implausible"]).to_numpy()[codes] & keep
-        reason = col + ": " + p["reason"].fillna("invalid").astype(str)
-        ledger.cells(df, _mask(bad, df), column=col, raw=df[col], reason=_rows_of(reason, codes, df))
-        amounts[col] = p["value"].array.take(codes[keep])
-    q_codes, q_texts = _distinct(df["quantity"])
-    qty = parse.parse_int(q_texts, lower=1, upper=config.MAX_ORDER_QUANTITY)
-    bad_q = qty["issue"].isin(["invalid", "implausible"]).to_numpy()[q_codes] & keep
-    ledger.cells(
-        df,
-        _mask(bad_q, df),
-        column="quantity",
-        raw=df["quantity"],
-        reason=_rows_of("quantity: " + qty["reason"].fillna("").astype(str), q_codes, df),
-    )
+        if bad.any():
+            fallback = "" if col == "quantity" else "invalid"
+            reason = (f"{col}: " + p["reason"].fillna(fallback).astype(str)).to_numpy(dtype=object)
+            rows = np.flatnonzero(bad)
+            issues.append(_issues(rows, col, df[col], reason[codes[rows]], "cell"))
+        values[name], missing[name] = _values(p["value"], codes)
     c_codes, c_texts = _distinct(df["category"])
     category = c_texts.str.strip().str.lower().replace("", pd.NA)
-    # assemble from arrays on one index (Series with equal but distinct indexes would be realigned)
-    index = df.index[keep]
-    t = t.array[keep]
+
+    micros = t.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view(np.int64)
+    # (exclusive: a row is set aside for its first problem only)
+    bad_code = bad_time * BAD_TIME + bad_status * BAD_STATUS + bad_rid * BAD_RID
+    rid_rows, rid_texts = _dictionary(rid["value"], rid_codes)
+    category_rows, category_texts = _dictionary(category, c_codes)
+    table = pa.table(
+        {
+            "oid": arrow_text(oid) if n else pa.array([], pa.large_string()),
+            "time": np.where(parsed_time, micros, NO_TIME),
+            "bad": bad_code.astype(np.int8),
+            "status": status["value"].cat.codes.to_numpy()[status_codes].astype(np.int8),
+            "rid": rid_rows,
+            **values,
+            "missing": (
+                missing["gross"] * GROSS_MISSING
+                + missing["commission"] * COMMISSION_MISSING
+                + missing["quantity"] * QUANTITY_MISSING
+            ).astype(np.uint8),
+            "category": category_rows,
+            "flags": flags,
+        },
+        schema=PARSED_SCHEMA,
+    )
+    issues = pd.concat(issues, ignore_index=True) if issues else _empty_issues()
+    return ParsedOrders(table, issues, rid_texts, category_texts)
+
+
+def assemble_orders(
+    parts: list[ParsedOrders],
+    ledger: Ledger,
+    *,
+    sources: list[tuple[pd.Series, np.ndarray]],
+    current: list[np.ndarray | None] | None = None,
+) -> pd.DataFrame:
+    """The cleaned orders from parsed parts; what is set aside or set missing goes to the ledger.
+
+    ``sources``: per part, ``source_file`` (categorical) and ``source_row`` of its rows;
+    ``current``: per part, which rows survived de-duplication (``None``: all of them). Rows
+    without an order id are set aside (``no order id``) whether current or not; the other entries
+    and the normalisation counts are recorded for current rows only. ``month`` is the calendar
+    month in WIB (UTC+7) as a naive month-start timestamp; rows stay in part order.
+    """
+    current = current or [None] * len(parts)
+    entries, chosen = [], []
+    for part, (files, source_row), cur in zip(parts, sources, current, strict=True):
+        n = len(part)
+        cur = np.ones(n, dtype=bool) if cur is None else cur
+        bad = part.column("bad")
+        iss = part.issues
+        if len(iss):
+            rows = iss["row"].to_numpy()
+            iss = iss[cur[rows] | (iss["column"] == "order_id").to_numpy(dtype=bool)]
+            rows = iss["row"].to_numpy()
+            entries.append(
+                pd.DataFrame(
+                    {
+                        "source_file": files.take(rows).astype("string").array,
+                        "source_row": pd.array(source_row[rows], dtype="Int64"),
+                        "column": iss["column"].array,
+                        "value": iss["value"].array,
+                        "reason": iss["reason"].array,
+                        SCOPE: iss["scope"].array,
+                    }
+                )
+            )
+        flags = part.column("flags")
+        for bit, rule in ((RID_CHANGED, "reseller_id_normalised"), (STATUS_CHANGED, "status_normalised")):
+            ledger.count(files, pd.Series(cur & ((flags & bit) > 0), index=files.index), rule)
+        chosen.append(cur & (bad == ROW_OK))
+    if entries:
+        ledger.quarantine.append(pd.concat(entries, ignore_index=True))
+    return _orders_frame(parts, chosen, sources)
+
+
+def _orders_frame(parts: list[ParsedOrders], chosen: list[np.ndarray], sources) -> pd.DataFrame:
+    """The chosen rows of every part as the orders frame :func:`impact.clean.core.sales_tables` takes."""
+
+    def rows_of(name: str, dtype) -> np.ndarray:
+        taken = [p.column(name)[k] for p, k in zip(parts, chosen, strict=True)]
+        return np.concatenate(taken) if taken else np.zeros(0, dtype=dtype)
+
+    oid = pa.chunked_array(
+        [c for p, k in zip(parts, chosen, strict=True) for c in p.table["oid"].filter(pa.array(k)).chunks],
+        pa.large_string(),
+    )
+    micros = rows_of("time", np.int64)
+    order_time = (
+        pd.DatetimeIndex(micros.view("datetime64[us]")).tz_localize("UTC").tz_convert(config.TIMEZONE)
+    )
+    missing = rows_of("missing", np.uint8)
+    files = [f.take(np.flatnonzero(k)) for (f, _), k in zip(sources, chosen, strict=True)]
+    rows = [r[k] for (_, r), k in zip(sources, chosen, strict=True)]
     return pd.DataFrame(
         {
-            "order_id": _rows(df["order_id"], keep).array.astype("string"),
-            "reseller_id": rid["value"].array.take(rid_codes[keep]).astype("string"),
-            "order_time": t,
-            "month": month_of(pd.Series(t)).array,
-            "status": status["value"].array.take(status_codes[keep]).astype(vocab.STATUS_DTYPE),
-            "gross_idr": amounts["gross_amount"].astype("Int64"),
-            "commission_idr": amounts["reseller_commission"].astype("Int64"),
-            "quantity": qty["value"].array.take(q_codes[keep]).astype("Int64"),
-            "category": _categorical_of(category, c_codes[keep]),
-            "source_file": df["source_file"].array[keep],
-            "source_row": df["source_row"].to_numpy()[keep],
+            "order_id": pd.array(oid, dtype=pd.StringDtype("pyarrow")).astype("string"),
+            "reseller_id": _categorical_of_texts(parts, chosen, "rid", sort=False),
+            "order_time": order_time.array,
+            "month": month_of(pd.Series(order_time)).array,
+            "status": pd.Categorical.from_codes(rows_of("status", np.int8), dtype=vocab.STATUS_DTYPE),
+            "gross_idr": pd.arrays.IntegerArray(rows_of("gross", np.int64), (missing & GROSS_MISSING) > 0),
+            "commission_idr": pd.arrays.IntegerArray(
+                rows_of("commission", np.int64), (missing & COMMISSION_MISSING) > 0
+            ),
+            "quantity": pd.arrays.IntegerArray(
+                rows_of("quantity", np.int64), (missing & QUANTITY_MISSING) > 0
+            ),
+            "category": _categorical_of_texts(parts, chosen, "category", sort=True),
+            "source_file": _concat_categoricals(files, sources),
+            "source_row": np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
         },
-        index=index,
+        copy=False,
     )
+
+
+def _categorical_of_texts(
+    parts: list[ParsedOrders], chosen: list[np.ndarray], column: str, *, sort: bool
+) -> pd.Categorical:
+    """A coded text column (``rid``: :attr:`ParsedOrders.rids`, ``category``: ``categories``) of the
+    chosen rows as one categorical with ``str`` categories; ``sort``: the sorted texts that occur
+    (what a Parquet round trip of :func:`_categorical_of` gives)."""
+    texts = [p.rids if column == "rid" else p.categories for p in parts]
+    merged = pa.chunked_array(texts, pa.large_string()) if texts else pa.chunked_array([], pa.large_string())
+    codes, uniques = pd.factorize(pd.array(merged, dtype=pd.StringDtype("pyarrow")))
+    start, taken = 0, []
+    for p, k, t in zip(parts, chosen, texts, strict=True):
+        remap = np.append(codes[start : start + len(t)], -1)  # code -1 (none) takes the last: -1
+        taken.append(remap[p.column(column)[k]])
+        start += len(t)
+    row_codes = np.concatenate(taken) if taken else np.zeros(0, dtype=np.int64)
+    categories = pd.Index(np.asarray(uniques, dtype=object), dtype=str)
+    if not sort:
+        return pd.Categorical.from_codes(row_codes, categories=categories)
+    used = np.bincount(row_codes[row_codes >= 0], minlength=len(categories)) > 0
+    order = np.argsort(categories.to_numpy(dtype=object)[used], kind="stable")
+    renumber = np.full(len(categories) + 1, -1, dtype=np.int64)
+    renumber[np.flatnonzero(used)[order]] = np.arange(len(order))
+    return pd.Categorical.from_codes(renumber[row_codes], categories=categories[used][order])
+
+
+def _concat_categoricals(files: list[pd.Series], sources) -> pd.Categorical:
+    categories = sources[0][0].cat.categories if sources else pd.Index([], dtype=str)
+    codes = [np.asarray(f.cat.codes) for f in files]
+    return pd.Categorical.from_codes(
+        np.concatenate(codes) if codes else np.zeros(0, dtype=np.int16), categories=categories
+    )
+
+
+def current_rows(
+    parts: list[ParsedOrders], ledger: Ledger, *, sources: list[tuple[pd.Series, np.ndarray]]
+) -> list[np.ndarray]:
+    """Which rows of each part (in export order) are current: for each order id, the row from the
+    part that comes last (within it, the last row); earlier copies are recorded as duplicates.
+
+    What :func:`drop_superseded` does on the stacked exports, on parsed parts (rows without an
+    order id are neither current nor duplicates: :func:`assemble_orders` sets them aside). Ids
+    are integer-coded as there: packed when of fixed width, else factorised.
+    """
+    sizes = [len(p) for p in parts]
+    if not sum(sizes):
+        return [np.zeros(n, dtype=bool) for n in sizes]
+    oid = pa.chunked_array([c for p in parts for c in p.table["oid"].chunks], pa.large_string())
+    blank = pc.fill_null(pc.equal(oid, ""), True).to_numpy()
+    named = np.flatnonzero(~blank)
+    ids = oid.filter(pa.array(~blank)) if blank.any() else oid
+    packed = _fixed_width_ints(ids)
+    if packed is not None:
+        codes = packed
+    else:
+        codes = pd.factorize(pd.array(ids, dtype=pd.StringDtype("pyarrow")))[0]
+    # the last row of each id: a stable sort puts each id's rows together, in row order
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    superseded = np.zeros(len(order), dtype=bool)
+    superseded[:-1] = ordered[:-1] == ordered[1:]
+    dup = np.zeros(len(blank), dtype=bool)
+    dup[named[order[superseded]]] = True
+    current = ~blank & ~dup
+    out, start = [], 0
+    for (files, rows), n in zip(sources, sizes, strict=True):
+        d = dup[start : start + n]
+        if d.any():
+            where = np.flatnonzero(d)
+            ledger.duplicates.append(
+                pd.DataFrame({"source_file": files.take(where).array, "source_row": rows[where]})
+            )
+        out.append(current[start : start + n])
+        start += n
+    return out
+
+
+def clean_orders(df: pd.DataFrame, ledger: Ledger, *, params: config.CleaningParams) -> pd.DataFrame:
+    """Parse de-duplicated orders (:func:`parse_orders`); rows that cannot be placed are set aside.
+
+    ``df`` holds the text columns :data:`SALES_FIELDS` plus ``source_file`` (categorical) and
+    ``source_row``. See :func:`assemble_orders` for the result.
+    """
+    part = parse_orders(df, params=params)
+    return assemble_orders([part], ledger, sources=[(df["source_file"], df["source_row"].to_numpy())])
 
 
 # --- helpers: integer codes instead of repeated text ---------------------------------------------
@@ -254,16 +546,18 @@ def _mask(flags: np.ndarray, df: pd.DataFrame) -> pd.Series:
     return pd.Series(flags, index=df.index)
 
 
-def _fixed_width_ints(s: pd.Series) -> np.ndarray | None:
+def _fixed_width_ints(s: pd.Series | pa.ChunkedArray) -> np.ndarray | None:
     """One int64 per row, equal exactly when the texts are, if all texts have the same byte length
     and the bytes that vary fit in 63 bits (e.g. ``ORD-0000000003``); ``None`` otherwise.
 
     Each byte position is a digit in a mixed radix (its range over all rows), so hashing
     integers replaces hashing millions of strings.
     """
-    if not is_arrow_backed(s) or not len(s):
+    if isinstance(s, pd.Series) and not is_arrow_backed(s):
         return None
-    chunks = [c for c in arrow_chunks(s).chunks if len(c)]
+    if not len(s):
+        return None
+    chunks = [c for c in (s.chunks if isinstance(s, pa.ChunkedArray) else arrow_chunks(s).chunks) if len(c)]
     if any(c.null_count or c.type not in (pa.string(), pa.large_string()) for c in chunks):
         return None
     width, parts = None, []
@@ -327,8 +621,15 @@ def month_of(t: pd.Series) -> pd.Series:
 
     An order at 06:00 WIB on 1 March (23:00 UTC on 28 February) belongs to March.
     """
-    local = t.dt.tz_localize(None)
-    months = local.to_numpy().astype("datetime64[M]").astype(local.dtype)
+    local = t.dt.tz_localize(None).to_numpy()
+    unit_per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(local.dtype)[0])
+    nat = np.isnat(local)
+    days = local.view(np.int64) // unit_per_day
+    months = np.full(len(local), np.datetime64("NaT"), dtype=local.dtype)
+    if (~nat).any():  # month of each day in the range, looked up by day (numpy's calendar is slow per row)
+        first, last = days[~nat].min(), days[~nat].max()
+        month_of_day = np.arange(first, last + 1).astype("datetime64[D]").astype("datetime64[M]")
+        months[~nat] = month_of_day.astype(local.dtype)[days[~nat] - first]
     return pd.Series(months, index=t.index, name=t.name)
 
 
@@ -424,7 +725,12 @@ def _group_sums(
     counts = np.bincount(index, minlength=n)
     present = np.flatnonzero(counts)
     sums = {}
+    most = int(counts.max()) if len(counts) else 0
     for name, v in values.items():
+        if len(v) and 0 <= v.min() and int(v.max()) * most < 2**53:
+            # every partial sum is an integer below 2**53, which float64 holds exactly
+            sums[name] = np.bincount(index, weights=v, minlength=n)[present].astype(np.int64)
+            continue
         total = np.zeros(n, dtype=np.int64)
         np.add.at(total, index, v)
         sums[name] = total[present]

@@ -1,15 +1,22 @@
-"""The pandas engine: the whole raw folder cleaned in memory, in one process.
+"""The pandas engine: the whole raw folder cleaned in memory, on one machine.
 
-Fast on one machine up to roughly 50 million order rows on 24 GB (see ``docs/scaling.md``);
-beyond that use the Dask engine, which runs the same core functions per partition.
+Large sales exports are read and parsed in worker processes, one export each, and their parsed
+rows can be kept between runs (:mod:`impact.clean.sales_exports`); de-duplication across exports
+and everything after it run in this process. Fast on one machine up to roughly 50 million order
+rows on 24 GB (see ``docs/scaling.md``); beyond that use the Dask engine, which runs the same core
+functions per partition.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from impact import config, io
-from impact.clean import sales, schema
+from impact.clean import sales, sales_exports, schema
 from impact.clean.audit import Ledger, lineage_counts
 from impact.clean.core import (
     Corrections,
@@ -33,6 +40,9 @@ def clean(
     secret_file: str | Path | None = None,
     params: config.CleaningParams | None = None,
     programme: str | Path | Programme | None = None,
+    cache_dir: str | Path | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+    early: Callable[[str, pd.DataFrame], None] | None = None,
 ) -> CleanData:
     """Clean a local raw folder in memory: tables, quarantine, lineage and the audit.
 
@@ -40,6 +50,10 @@ def clean(
     :class:`~impact.errors.SecretError` without a secret, and
     :class:`~impact.errors.AccountingError` if any raw row is unaccounted for (a bug).
     ``programme``: a configuration or its file (default: ``RAW_DIR/programme.toml`` if present).
+    ``cache_dir``: where parsed exports are kept between runs (:mod:`impact.clean.sales_exports`;
+    None: no cache). ``progress(rows, done, total)`` is called as sales exports are parsed (rows
+    read so far, exports done, exports in all). ``early(name, table)``: called with ``orders`` and
+    ``lineage/orders`` as soon as they are made (:meth:`impact.io.ProcessedWriter.early`).
     """
     if io.is_url(raw_dir):
         raise io.InputError(f"{raw_dir}: a URL needs --engine dask (the pandas engine reads local folders)")
@@ -50,22 +64,44 @@ def clean(
     prog = io.programme_for(raw_dir, programme)
     ledger = Ledger()
     corrections = Corrections(io.read_corrections(raw_dir), ledger, [])
-    sv = clean_survey(
-        raw_dir, files, ledger, params=params, secret=key, programme=prog, corrections=corrections
+    names = [p.relative_to(raw_dir).as_posix() for p in files["sales"]]
+    # the sales exports are parsed (in worker processes when large) while the survey is cleaned here
+    exports, sv = sales_exports.parse_exports(
+        files["sales"],
+        names,
+        params=params,
+        log=None if corrections.log.empty else corrections.log,
+        secret=key,
+        cache_dir=None if cache_dir is None else Path(cache_dir),
+        progress=progress,
+        meanwhile=lambda: clean_survey(
+            raw_dir, files, ledger, params=params, secret=key, programme=prog, corrections=corrections
+        ),
     )
+    read_s = {e.name: e.rows for e in exports}
+    notes_s = {e.name: e.notes for e in exports}
+    sources = []
+    for i, e in enumerate(exports):
+        if e.outcome is not None:  # what Corrections.apply records, in export order after the survey's
+            corrections.outcomes.append(e.outcome)
+            ledger.add(e.name, "corrected_by_log", int(e.outcome["rows"].sum()))
+        n = len(e.parsed)
+        files_of = pd.Categorical.from_codes(np.full(n, i, dtype=np.int16), categories=names)
+        sources.append((pd.Series(files_of), np.arange(2, n + 2, dtype=np.int64)))
+    parts = [e.parsed for e in exports]
+    current = sales.current_rows(parts, ledger, sources=sources)
+    orders = sales.assemble_orders(parts, ledger, sources=sources, current=current)
+    del parts, current
 
-    sales_files = [io.read_sales_file(p, p.relative_to(raw_dir).as_posix()) for p in files["sales"]]
-    read_s = {f.name: len(f.frame) for f in sales_files}
-    notes_s = {f.name: dict(f.notes) for f in sales_files}
-    stacked = sales.stack_exports(sales_files)
-    for name in read_s:
-        stacked = corrections.apply(stacked, file=name, fields=sales.SALES_FIELDS)
-    del sales_files
-    current = sales.drop_superseded(stacked, ledger)
-    del stacked
-    orders = sales.clean_orders(current, ledger, params=params)
-    del current
-    out_orders, monthly, counts, orders_lineage = sales_tables(orders, sv.base, secret=key)
+    def orders_ready(out_orders, lineage) -> None:
+        schema.validate("orders", out_orders)
+        if early is not None:  # written while the monthly table is made
+            early("orders", out_orders)
+            early(f"{io.LINEAGE_DIR}/orders", lineage)
+
+    out_orders, monthly, counts, orders_lineage = sales_tables(
+        orders, sv.base, secret=key, ready=orders_ready
+    )
     del orders
 
     tables = {
@@ -75,9 +111,11 @@ def clean(
         "reseller_monthly": monthly,
     }
     for name, table in tables.items():
-        schema.validate(name, table)
+        if name != "orders":  # (checked when it was made)
+            schema.validate(name, table)
     quarantine = sort_quarantine(ledger.quarantine_table())
     rows_read = sv.rows_read | read_s
+    hashes = {e.name: e.sha256 for e in exports if e.sha256}
     audit = make_audit(
         raw_dir.name,
         key_source,
@@ -87,7 +125,8 @@ def clean(
         rows_read=rows_read,
         rows_clean=lineage_counts(orders_lineage),
         notes=notes_s,
-        input_sha256={name: io.sha256(raw_dir / name) for name in rows_read} | config_hashes(raw_dir, files),
+        input_sha256={name: hashes.get(name) or io.sha256(raw_dir / name) for name in rows_read}
+        | config_hashes(raw_dir, files),
         tables={
             "orders": len(out_orders),
             "reseller_monthly": len(monthly),
@@ -97,6 +136,17 @@ def clean(
         engine={"name": "pandas"},
         corrections=corrections.report(),
     )
+    cacheable = [
+        e.name for e in exports if (raw_dir / e.name).stat().st_size >= sales_exports.CACHE_MIN_BYTES
+    ]
+    if cacheable:  # which exports were parsed, which came from the cache (small ones are never cached)
+        audit["cache"] = {
+            "enabled": cache_dir is not None,
+            "from_cache": [e.name for e in exports if e.cached],
+            "parsed": [
+                name for name, e in zip(names, exports, strict=True) if name in cacheable and not e.cached
+            ],
+        }
     lineage = {**sv.lineage, "orders": orders_lineage}
     return CleanData(
         **tables,
