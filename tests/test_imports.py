@@ -37,6 +37,7 @@ LAYERS = {
     "qa": 6,
     "synth": 6,
     "cli": 7,
+    "console": 7,
     "__main__": 8,
 }
 

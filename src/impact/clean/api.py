@@ -167,7 +167,7 @@ def check(
     ``{"files": {name: {"kind", "rows", ...notes}}, "programme": source, "cohorts": [...],
     "corrections": n}``.
     """
-    from impact.clean import sales
+    from impact.clean import sales_parse
     from impact.clean.audit import Ledger
     from impact.clean.core import Corrections, clean_survey
 
@@ -195,7 +195,7 @@ def check(
     for path in files["sales"]:
         name = path.relative_to(raw_dir).as_posix()
         rf = io.read_sales_file(path, name)
-        sales.field_columns(rf.frame.columns, name)
+        sales_parse.field_columns(rf.frame.columns, name)
         found[name] = {"kind": "sales", "rows": len(rf.frame), **rf.notes}
     return {
         "files": found,

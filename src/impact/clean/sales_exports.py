@@ -1,6 +1,6 @@
 """Sales exports parsed one by one — in worker processes when they are large — and kept between runs.
 
-Every order export is parsed on its own (:func:`impact.clean.sales.parse_orders`: nothing in a row's
+Every order export is parsed on its own (:func:`impact.clean.sales_parse.parse_orders`: nothing in a row's
 parse depends on other rows or other exports); de-duplication across exports and everything after
 it run on the parsed parts (:func:`impact.clean.sales.current_rows`, ``assemble_orders``).
 
@@ -48,7 +48,7 @@ import pyarrow.parquet as pq
 
 from impact import config, io
 from impact._version import __version__
-from impact.clean import sales
+from impact.clean import sales_parse
 from impact.clean.corrections import apply_corrections
 from impact.errors import InputError
 
@@ -73,6 +73,7 @@ PARALLEL_MIN_BYTES = 16 << 20
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 #: the modules whose code decides a parsed part (their source is hashed into :func:`code_version`)
 _CODE_MODULES = (
+    "impact.clean.sales_parse",
     "impact.clean.sales",
     "impact.clean.sales_exports",
     "impact.clean.corrections",
@@ -91,7 +92,7 @@ class ExportResult:
     rows: int
     notes: dict
     sha256: str | None  #: the file's SHA-256, when it was computed on the way
-    parsed: sales.ParsedOrders
+    parsed: sales_parse.ParsedOrders
     outcome: pd.DataFrame | None  #: the corrections log's outcome for this file (None: no log)
     cached: bool | None  #: True from the cache, False parsed now, None not cacheable (small or off)
 
@@ -149,12 +150,12 @@ def _file_log(log: pd.DataFrame | None, name: str) -> pd.DataFrame | None:
 def _parse(path: Path, name: str, params: config.CleaningParams, log: pd.DataFrame | None):
     raw = io.read_sales_file(path, name)
     rows, notes = len(raw.frame), dict(raw.notes)
-    frame = sales.tag_rows(sales.resolve_sales_columns(raw), file_index=0, files=[name])
+    frame = sales_parse.tag_rows(sales_parse.resolve_sales_columns(raw), file_index=0, files=[name])
     del raw
     outcome = None
     if log is not None:
-        frame, outcome = apply_corrections(frame, log, file=name, fields=sales.SALES_FIELDS)
-    return rows, notes, sales.parse_orders(frame, params=params), outcome
+        frame, outcome = apply_corrections(frame, log, file=name, fields=sales_parse.SALES_FIELDS)
+    return rows, notes, sales_parse.parse_orders(frame, params=params), outcome
 
 
 def _entry_paths(folder: Path, key: str) -> dict[str, Path]:
@@ -167,7 +168,7 @@ def _entry_paths(folder: Path, key: str) -> dict[str, Path]:
     }
 
 
-def _write_entry(folder: Path, key: str, parsed: sales.ParsedOrders, meta: dict, outcome) -> None:
+def _write_entry(folder: Path, key: str, parsed: sales_parse.ParsedOrders, meta: dict, outcome) -> None:
     paths = _entry_paths(folder, key)
     tmp = {k: p.with_name(f".{p.name}.tmp-{os.getpid()}") for k, p in paths.items()}
     texts = pa.table({"text": pa.concat_arrays([parsed.rids, parsed.categories])})
@@ -183,7 +184,7 @@ def _write_entry(folder: Path, key: str, parsed: sales.ParsedOrders, meta: dict,
             tmp[k].replace(paths[k])
 
 
-def _read_entry(folder: Path, key: str) -> tuple[dict, sales.ParsedOrders, pd.DataFrame | None] | None:
+def _read_entry(folder: Path, key: str) -> tuple[dict, sales_parse.ParsedOrders, pd.DataFrame | None] | None:
     """A stored entry (its table mapped into memory), or None when there is none usable."""
     paths = _entry_paths(folder, key)
     try:
@@ -194,10 +195,10 @@ def _read_entry(folder: Path, key: str) -> tuple[dict, sales.ParsedOrders, pd.Da
         outcome = pd.read_parquet(paths["outcome"]) if meta["outcome"] else None
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None
-    if table.num_rows != meta.get("parsed_rows") or table.schema != sales.PARSED_SCHEMA:
+    if table.num_rows != meta.get("parsed_rows") or table.schema != sales_parse.PARSED_SCHEMA:
         return None
     n = meta["rids"]
-    parsed = sales.ParsedOrders(table, issues.astype({"row": np.int64}), texts[:n], texts[n:])
+    parsed = sales_parse.ParsedOrders(table, issues.astype({"row": np.int64}), texts[:n], texts[n:])
     return meta, parsed, outcome
 
 

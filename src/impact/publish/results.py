@@ -6,7 +6,9 @@
 :func:`build` computes the indicators of a cohort (or of one confederation of it);
 :class:`CohortResults` holds them and the *cells* every published view takes its numbers from
 (:mod:`impact.publish.release`: one decision per cell, whatever shows it). The views — tables,
-charts, sentences — are in :mod:`impact.publish.sections` and :mod:`impact.publish.narrative`.
+charts, sentences — are in :mod:`impact.publish.sections`, :mod:`impact.publish.platform`,
+:mod:`impact.publish.quality` and :mod:`impact.publish.narrative`; the cells of platform data and
+targets are built in :mod:`impact.publish.cells`.
 """
 
 from __future__ import annotations
@@ -136,7 +138,7 @@ class CohortResults:
 
         return f"<pre>{html.escape(repr(self))}</pre>"
 
-    # --- what a report shows (tables, charts and words; see impact.publish.sections / narrative) -----
+    # --- what a report shows (tables, charts and words; see publish.sections / platform / quality) --
     def title_block(self) -> str:
         from impact.publish import narrative
 
@@ -185,34 +187,34 @@ class CohortResults:
         return sections.survival_figure(self, **style)
 
     def income_sources(self):
-        from impact.publish import sections
+        from impact.publish import platform
 
-        return sections.income_sources(self)
+        return platform.income_sources(self)
 
     def activity_figure(self, **style):
-        from impact.publish import sections
+        from impact.publish import platform
 
-        return sections.activity(self, **style)
+        return platform.activity(self, **style)
 
     def activity_table(self):
-        from impact.publish import sections
+        from impact.publish import platform
 
-        return sections.activity(self, figure=False)
+        return platform.activity(self, figure=False)
 
     def commission_figure(self, **style):
-        from impact.publish import sections
+        from impact.publish import platform
 
-        return sections.commission(self, **style)
+        return platform.commission(self, **style)
 
     def commission_table(self):
-        from impact.publish import sections
+        from impact.publish import platform
 
-        return sections.commission(self, figure=False)
+        return platform.commission(self, figure=False)
 
     def targets(self):
-        from impact.publish import sections
+        from impact.publish import platform
 
-        return sections.targets(self)
+        return platform.targets(self)
 
     def logframe(self):
         from impact.publish.logframe import logframe
@@ -220,19 +222,19 @@ class CohortResults:
         return logframe(self)
 
     def balance(self):
-        from impact.publish import sections
+        from impact.publish import quality
 
-        return sections.balance(self)
+        return quality.balance(self)
 
     def data_quality(self):
-        from impact.publish import sections
+        from impact.publish import quality
 
-        return sections.data_quality(self)
+        return quality.data_quality(self)
 
     def quarantine_summary(self):
-        from impact.publish import sections
+        from impact.publish import quality
 
-        return sections.quarantine_summary(self)
+        return quality.quarantine_summary(self)
 
     def methods(self) -> str:
         from impact.publish import narrative
@@ -406,6 +408,19 @@ class CohortResults:
             out[name] = (curve, len(g))
         if self.rules.public and set(out) & set(vocab.GENDERS) != set(vocab.GENDERS):
             out = {k: v for k, v in out.items() if k == "all"}
+        if self.rules.public and len(out) > 1:
+            # the curve's own breakdown: with a small "not stated" group in it, all − women − men
+            # would give that group's size (29 − 12 − 16 = 1), so the sexes go with it
+            sex = ttr["gender"].astype("string").fillna("unknown")
+            codes = [*vocab.GENDERS, "unknown"]
+            sizes = pd.DataFrame(
+                {"n": [int((sex == g).sum()) for g in codes] + [len(ttr)]}, index=[*codes, TOTAL]
+            )
+            cells = protect_line(
+                sizes[(sizes["n"] > 0) | (sizes.index == TOTAL)], count="n", stats=[], rules=self.rules
+            )
+            if not all(cells.visible(g, self.rules) for g in vocab.GENDERS):
+                out = {k: v for k, v in out.items() if k == "all"}
         self._cache["km"] = out
         return out
 
@@ -421,134 +436,22 @@ class CohortResults:
     def month_cells(self) -> Cells | None:
         """Platform activity per month since training (all participant accounts): accounts, share with
         a sale, and commission quantiles among accounts with a sale (None without platform data)."""
-        if "months" in self._cache:
-            return self._cache["months"]
-        m = self.months
-        if m.empty:
-            self._cache["months"] = None
-            return None
-        rows = {}
-        for month, g in m.groupby("months_since_training", sort=True):
-            active = g.loc[g["active"], "commission_idr"].astype(float)
-            q = (
-                active.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
-                if len(active)
-                else pd.Series(np.nan, index=[0.1, 0.25, 0.5, 0.75, 0.9])
-            )
-            rows[str(int(month))] = {
-                "n_accounts": len(g),
-                "n_active": int(g["active"].sum()),
-                "share_active": g["active"].mean(),
-                "p10_commission_idr": q[0.1],
-                "p25_commission_idr": q[0.25],
-                "median_commission_idr": q[0.5],
-                "p75_commission_idr": q[0.75],
-                "p90_commission_idr": q[0.9],
-            }
-        frame = pd.DataFrame.from_dict(rows, orient="index")
-        reasons = pd.DataFrame("", index=frame.index, columns=frame.columns, dtype=object)
-        k, kq = self.rules.k, self.rules.k_quantile
-        small = (frame["n_accounts"] < k).to_numpy()
-        reasons.loc[small, :] = "s"
-        quant = ["p25_commission_idr", "median_commission_idr", "p75_commission_idr"]
-        reasons.loc[(frame["n_active"] < kq).to_numpy() & ~small, quant] = "q"
-        tails = ["p10_commission_idr", "p90_commission_idr"]
-        reasons.loc[(frame["n_active"] < 2 * kq).to_numpy() & ~small, tails] = "q"
-        cells = Cells(frame, reasons.astype(str), "n_accounts")
-        self._cache["months"] = cells
-        return cells
+        from impact.publish import cells
+
+        return cells.month_cells(self)
 
     def target_cells(self) -> Cells:
         """Own-target attainment per wave (everyone who answered and set a target)."""
-        if "targets" in self._cache:
-            return self._cache["targets"]
-        rows = {}
-        for w in self.wave_list:
-            g = self.waves[(self.waves["wave"].astype(str) == w) & self.waves["responded"]]
-            s = g["target_attainment_survey"].dropna()
-            p = (
-                g["target_attainment_platform"].dropna()
-                if "target_attainment_platform" in g
-                else pd.Series(dtype=float)
-            )
-            rows[w] = {
-                "n": len(s),
-                "share_reaching_target": (s >= 1).mean() if len(s) else np.nan,
-                "median_attainment_survey": s.median() if len(s) else np.nan,
-                "n_platform": len(p),
-                "median_attainment_platform": p.median() if len(p) else np.nan,
-            }
-        frame = pd.DataFrame.from_dict(rows, orient="index")
-        cells = protect_line(
-            frame.assign(_row=0),
-            count="n",
-            stats=[
-                "share_reaching_target",
-                "median_attainment_survey",
-                "n_platform",
-                "median_attainment_platform",
-            ],
-            quantiles=["median_attainment_survey"],
-            rules=self.rules,
-        )
-        values = cells.values
-        reasons = cells.reasons.copy()
-        few_platform = values["n_platform"].fillna(0) < self.rules.k_quantile
-        small_platform = (values["n_platform"].fillna(0) >= 1) & (
-            values["n_platform"].fillna(0) < self.rules.k
-        )
-        reasons.loc[small_platform, "n_platform"] = np.where(
-            reasons.loc[small_platform, "n_platform"] == "", "s", reasons.loc[small_platform, "n_platform"]
-        )
-        reasons.loc[
-            few_platform & (reasons["median_attainment_platform"] == ""), "median_attainment_platform"
-        ] = "q"
-        cells = Cells(values, reasons, "n")
-        self._cache["targets"] = cells
-        return cells
+        from impact.publish import cells
+
+        return cells.target_cells(self)
 
     def income_source_cells(self) -> Cells | None:
         """Where income came from at the latest wave: the share of all participants' income last month
         that was reselling income (as they reported it) and platform commission (as recorded)."""
-        wave = self.latest_wave
-        if wave is None:
-            return None
-        g = self.waves[(self.waves["wave"].astype(str) == wave) & self.waves["income_total_idr"].notna()]
-        g = g[g["income_total_idr"].astype(float) > 0]
-        survey = g.dropna(subset=["income_reseller_idr"])
-        platform = (
-            g.dropna(subset=["commission_last_month_idr"]) if "commission_last_month_idr" in g else g.iloc[:0]
-        )
+        from impact.publish import cells
 
-        def share(frame: pd.DataFrame, part: str) -> float:
-            total = frame["income_total_idr"].astype(float).sum()
-            return float(frame[part].astype(float).sum() / total) if len(frame) and total > 0 else np.nan
-
-        def top2(frame: pd.DataFrame, part: str) -> bool:
-            values = frame[part].astype(float).sort_values(ascending=False)
-            return bool(values.sum() > 0 and values.head(2).sum() > 0.9 * values.sum())
-
-        frame = pd.DataFrame(
-            {
-                "n": [len(survey), len(platform)],
-                "share_of_income": [
-                    share(survey, "income_reseller_idr"),
-                    share(platform, "commission_last_month_idr") if len(platform) else np.nan,
-                ],
-            },
-            index=["survey", "platform"],
-        )
-        reasons = pd.DataFrame("", index=frame.index, columns=frame.columns, dtype=object)
-        for row, data, part in (
-            ("survey", survey, "income_reseller_idr"),
-            ("platform", platform, "commission_last_month_idr"),
-        ):
-            n = frame.loc[row, "n"]
-            if 1 <= n < self.rules.k:
-                reasons.loc[row, :] = "s"
-            elif n and top2(data, part):
-                reasons.loc[row, "share_of_income"] = "d"
-        return Cells(frame, reasons.astype(str), "n")
+        return cells.income_source_cells(self)
 
     def balance_cells(self) -> tuple[pd.DataFrame, bool] | None:
         """Stayers (answered the latest wave) against leavers, on baseline characteristics; and

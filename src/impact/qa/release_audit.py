@@ -1,8 +1,9 @@
 """Auditing a public release as an attacker would: the ``impact audit-disclosure`` command.
 
 It reads back what was written — the public HTML reports (their tables, the data inside their
-charts and their sentences) and the public Excel annexes of every cohort under a reports
-folder — never the in-memory tables that made them, and asks what a reader could work out.
+charts and their sentences, read by :mod:`impact.qa.release_read`) and the public Excel annexes
+of every cohort under a reports folder — never the in-memory tables that made them, and asks
+what a reader could work out.
 
 **The model.** For each cohort every count of people the release talks about is a variable of
 one contingency table per quantity — registered, answered at a wave, with income data at a wave,
@@ -25,9 +26,10 @@ For every hidden count, integer linear programming (``scipy.optimize.milp``) giv
 and largest value consistent with everything published. The audit fails when:
 
 1. a count of 1 to k − 1 people is shown (tables, the logframe, sentences, the annex);
-2. a hidden count is determined exactly (except at 0), or a hidden group's size can be narrowed
-   to fewer than three possible values (:data:`PROTECTION`);
-3. a hidden group's result is known exactly — both how many recovered and of how many;
+2. a hidden count that may be small (1 to k − 1) is determined exactly, or narrowed to fewer
+   than three possible values (:data:`PROTECTION`) — a hidden or missing group shown by the
+   figures to hold k or more people is no small group;
+3. a small hidden group's result is known exactly — both how many recovered and of how many;
 4. a median or other quantile is shown (in a table or a chart) for fewer than ``k_quantile``
    people;
 5. the same figure differs between two files of the release (English and Indonesian editions,
@@ -40,24 +42,20 @@ Each failure is printed on one line with the figures it follows from. What it do
 
 from __future__ import annotations
 
-import base64
 import itertools
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 
 from impact import config, vocab
-from impact.report.manifest import parse_slug
+from impact.qa.release_read import ALL, Figure, Report, _array, _estimate, parse_figure, read_html
 
 __all__ = ["AuditResult", "Figure", "Finding", "audit_release", "parse_figure", "read_html"]
 
-ALL = "all"
 #: quantities of the contingency tables (see the module docstring)
 REG, RESP, N, REC, ACCT, KM = "registered", "answered", "with data", "recovered", "with account", "in curve"
 #: a hidden group's size must keep at least this spread (``max − min``) given the release: the
@@ -105,37 +103,8 @@ _PEOPLE = (
     r"perempuan|laki-laki|menjawab|terdaftar|peserta|orang|anggota serikat|akun)"
 )
 _SENTENCE_COUNT = re.compile(rf"(?<![\d.,])(\d+) {_PEOPLE}\b|\bn=(\d+)")
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One published figure, as read back from a file."""
-
-    file: str
-    cohort: str
-    scope: str  #: the report's confederation ("all" for the cohort report)
-    lang: str
-    table: str
-    wave: str
-    dimension: str
-    group: str
-    stat: str
-    text: str
-
-    @property
-    def cell(self) -> tuple[str, str]:
-        """(confederation, sex) of the figure's group in the cohort's contingency tables."""
-        conf = self.scope
-        sex = ALL
-        if self.dimension == "confederation" and self.group != ALL:
-            conf = self.group
-        elif self.dimension == "gender" and self.group != ALL:
-            sex = self.group
-        return conf, sex
-
-    def where(self) -> str:
-        parts = [self.table, self.wave, self.dimension or "overall", self.group, self.stat]
-        return f"{Path(self.file).name}: " + " / ".join(p for p in parts if p)
+_COUNT_RATE = re.compile(r"^(?P<count>[\d.,]+) \((?P<rate>[^()]*%)\)$")
+_LOGFRAME = re.compile(r"^(?P<value>.*?) \(n=(?P<n>[\d.,]+)\)")
 
 
 @dataclass(frozen=True)
@@ -160,155 +129,6 @@ class AuditResult:
     @property
     def ok(self) -> bool:
         return not self.findings
-
-
-# --- reading ---------------------------------------------------------------------------------------
-
-
-class _ReportParser(HTMLParser):
-    """The impact tables (``data-*`` attributes), the plotly figures and the prose of a report."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.cells: list[dict[str, str]] = []
-        self.prose: list[str] = []
-        self.scripts: list[str] = []
-        self._table: dict[str, str] | None = None
-        self._group: str | None = None
-        self._stat: str | None = None
-        self._text: list[str] = []
-        self._script = False
-        self._prose_depth = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "table" and "impact-table" in a.get("class", "").split():
-            self._table = {
-                "table": a.get("data-table", ""),
-                "wave": a.get("data-wave", ""),
-                "dimension": a.get("data-dimension", ""),
-            }
-        elif tag == "tr" and self._table is not None:
-            self._group = a.get("data-group")
-        elif tag == "td" and self._table is not None and "data-stat" in a:
-            self._stat, self._text = a["data-stat"], []
-        elif tag == "script":
-            self._script, self._text = True, []
-        elif tag in ("li", "p") and self._table is None:
-            self._prose_depth += 1
-            if self._prose_depth == 1:
-                self._text = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
-            self._table = None
-        elif tag == "td" and self._stat is not None and self._table is not None:
-            self.cells.append(
-                {
-                    **self._table,
-                    "group": self._group or "",
-                    "stat": self._stat,
-                    "text": "".join(self._text).strip(),
-                }
-            )
-            self._stat = None
-        elif tag == "script" and self._script:
-            self.scripts.append("".join(self._text))
-            self._script = False
-        elif tag in ("li", "p") and self._prose_depth:
-            self._prose_depth -= 1
-            if self._prose_depth == 0:
-                self.prose.append(" ".join("".join(self._text).split()))
-
-    def handle_data(self, data: str) -> None:
-        if self._stat is not None or self._script or self._prose_depth:
-            self._text.append(data)
-
-
-@dataclass
-class Report:
-    path: Path
-    cohort: str
-    scope: str
-    lang: str
-    figures: list[Figure]
-    traces: list[dict]
-    prose: list[str]
-
-
-def read_html(path: Path) -> Report | None:
-    """A public report's figures, chart traces and sentences (None if the file is not a public report)."""
-    parsed = parse_slug(path.stem)
-    if parsed is None or parsed[2] != "public":
-        return None
-    cohort, scope, _, lang = parsed
-    p = _ReportParser()
-    p.feed(path.read_text(encoding="utf-8", errors="replace"))
-    figures = [
-        Figure(
-            str(path),
-            cohort,
-            scope,
-            lang,
-            c["table"],
-            c["wave"],
-            c["dimension"],
-            c["group"],
-            c["stat"],
-            c["text"],
-        )
-        for c in p.cells
-    ]
-    traces = [t for script in p.scripts for t in _plotly_traces(script)]
-    return Report(path, cohort, scope, lang, figures, traces, p.prose)
-
-
-def _plotly_traces(script: str) -> list[dict]:
-    out = []
-    decoder = json.JSONDecoder()
-    for m in re.finditer(r"Plotly\.newPlot\(\s*\"[^\"]*\",\s*", script):
-        try:
-            traces, _ = decoder.raw_decode(script, m.end())
-        except ValueError:
-            continue
-        out += [t for t in traces if isinstance(t, dict)]
-    return out
-
-
-def _array(value) -> list[float]:
-    """A plotly data array: a list, or plotly's typed array ``{"dtype", "bdata"}``."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
-    return list(value or [])
-
-
-_CI = re.compile(r"^(?P<est>.*?) \((?P<low>.*?)(?:–| to | s\.d\. )(?P<high>.*?)\)$")
-_COUNT_RATE = re.compile(r"^(?P<count>[\d.,]+) \((?P<rate>[^()]*%)\)$")
-_LOGFRAME = re.compile(r"^(?P<value>.*?) \(n=(?P<n>[\d.,]+)\)")
-
-
-def parse_figure(text: str, lang: str) -> float | None:
-    """A displayed number as a float (shares 0–1), None for hidden/missing/text.
-
-    >>> parse_figure("Rp 3.250.000", "id"), parse_figure("29%", "en"), parse_figure("−0,25", "id")
-    (3250000.0, 0.29, -0.25)
-    """
-    t = text.strip().replace("\u2212", "-").replace("Rp ", "").replace("Rp", "")
-    if t in ("", "c", "–", "-") or t.startswith("<"):
-        return None
-    pct = t.endswith("%")
-    t = t.rstrip("%")
-    t = t.replace(".", "").replace(",", ".") if lang == "id" else t.replace(",", "")
-    try:
-        v = float(t)
-    except ValueError:
-        return None
-    return v / 100 if pct else v
-
-
-def _estimate(text: str) -> str:
-    m = _CI.match(text.strip())
-    return m.group("est") if m else text
 
 
 # --- the model -----------------------------------------------------------------------------------------
@@ -545,6 +365,22 @@ def _audit_cohort(
             ids = [model.var(N, f.wave, (f.scope, s)) for s in ("female", "male")]
             if value is not None and None not in ids:
                 model.add(dict.fromkeys(ids, 1.0), value, value, f"{f.where()} = women + men = {value:g}")
+    # a group of the cohort missing from a breakdown is hidden too (its count is the total minus
+    # the others): bound it like a "c"
+    listed: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    for f in grouped:
+        if f.dimension:
+            listed[(f.file, f.table, f.wave, f.dimension)].add(f.group)
+    for (file, table, wave, dimension), groups in listed.items():
+        universe = (model.sexes if dimension == "gender" else model.confs)[1:]
+        scope = next(f.scope for f in grouped if f.file == file)
+        lang = next(f.lang for f in grouped if f.file == file)
+        for g in set(universe) - groups:
+            for stat, q in COUNT_STATS.get(table, {}).items():
+                absent = Figure(file, cohort, scope, lang, table, wave, dimension, g, stat, "(absent)")
+                i = model.var(q, "" if q in (REG, ACCT, KM) else wave, absent.cell) if q else None
+                if i is not None:
+                    hidden.setdefault(i, absent)
     _check_quantiles(figures, shown, k=k, kq=kq, result=result)
     for r in reports:
         _check_charts(r, shown, kq=kq, k=k, result=result)
@@ -565,11 +401,12 @@ def _audit_cohort(
                 Finding("inconsistent", f.where(), f"{name}: the published figures contradict each other")
             )
             continue
-        if lo == hi and lo >= 1:
+        # a group known to hold k or more people is not a small group, however exactly it is known
+        if lo == hi and 1 <= lo < k:
             result.findings.append(
                 Finding("derived", f.where(), f"{name} is hidden but must be {lo:g}: {model.explain(i)}")
             )
-        elif hi - lo < protection and model.name(i).startswith((REG, RESP, N, KM)) and lo >= 1:
+        elif hi - lo < protection and model.name(i).startswith((REG, RESP, N, KM)) and 1 <= lo < k:
             result.findings.append(
                 Finding(
                     "narrow", f.where(), f"{name} is hidden but must be {lo:g}–{hi:g}: {model.explain(i)}"
@@ -585,7 +422,7 @@ def _audit_cohort(
         result.solves += solves
         n_lo, n_hi = bounds[i]
         r_lo, r_hi = got[rec]
-        if n_lo == n_hi and r_lo == r_hi and n_lo >= 1:
+        if n_lo == n_hi and r_lo == r_hi and 1 <= n_lo < k:
             result.findings.append(
                 Finding(
                     "derived",

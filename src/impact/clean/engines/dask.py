@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from impact import config, io
-from impact.clean import sales, schema
+from impact.clean import sales, sales_parse, schema
 from impact.clean.audit import Ledger, lineage_counts
 from impact.clean.core import (
     Corrections,
@@ -166,13 +166,13 @@ def _ids_frame(order_id: pd.Series, *, block: int, file_index: int, files: list[
 
 def read_ids(part: io.SalesPart, *, files: list[str]) -> pd.DataFrame:
     """Order ids of one partition with their position (``source_row`` holds partition and row)."""
-    column = sales.field_columns(part.columns, part.name)["order_id"]
+    column = sales_parse.field_columns(part.columns, part.name)["order_id"]
     raw = io.read_sales_part(part, only=[column])
     return _ids_frame(raw.iloc[:, 0], block=part.block, file_index=part.file_index, files=files)
 
 
 def superseded(ids: pd.DataFrame) -> pd.DataFrame:
-    """The ledger records of :func:`impact.sales.drop_superseded` over rows holding every copy of
+    """The ledger records of :func:`impact.clean.sales.drop_superseded` over rows holding every copy of
     their orders: duplicates (older copies) and rows without an order id.
     """
     ledger = Ledger()
@@ -219,15 +219,17 @@ def clean_part(
             f"{part.name}: the file changed while it was being cleaned (rows from {first_row}: "
             f"{rows:,} in the first pass, {len(raw):,} now); run again on a folder nobody is writing to"
         )
-    frame = sales.resolve_sales_columns(io.RawFile(part.name, raw))
-    stacked = sales.tag_rows(frame, file_index=part.file_index, files=files, first_row=first_row)
+    frame = sales_parse.resolve_sales_columns(io.RawFile(part.name, raw))
+    stacked = sales_parse.tag_rows(frame, file_index=part.file_index, files=files, first_row=first_row)
     keep = np.ones(len(stacked), dtype=bool)
     keep[drop] = False
     # what drop_superseded returns once pass 1 has found the rows it drops: the rest, ids trimmed
     ledger = Ledger()
     applied = None
     if corrections is not None and len(corrections):
-        stacked, applied = apply_corrections(stacked, corrections, file=part.name, fields=sales.SALES_FIELDS)
+        stacked, applied = apply_corrections(
+            stacked, corrections, file=part.name, fields=sales_parse.SALES_FIELDS
+        )
         ledger.add(part.name, "corrected_by_log", int(applied["rows"].sum()))
     current = stacked.loc[keep]
     current = current.assign(order_id=current["order_id"].str.strip())
