@@ -15,7 +15,6 @@ from impact.publish import narrative
 from impact.publish.i18n import MESSAGES
 from impact.publish.release import TOTAL
 
-PROCESSED = Path(__file__).resolve().parents[2] / "data" / "sample" / "processed"
 COHORT = "sukabumi-2023"
 #: (cohort, confederation, audience, lang, as_of) of the results built once for this module
 EDITIONS = [
@@ -44,8 +43,9 @@ ANSWERED = {
 
 
 @pytest.fixture(scope="module")
-def built() -> dict[tuple, impact.CohortResults]:
-    data = impact.load(PROCESSED, orders=False)
+def built(sample_clean) -> dict[tuple, impact.CohortResults]:
+    # the sample cleaned in this run (a fresh checkout has no processed folder)
+    data = sample_clean
     return {
         edition: impact.build(
             data,

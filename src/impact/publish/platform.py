@@ -60,17 +60,7 @@ def activity(r, *, figure: bool = True, **style):
         Column("share_active", t.t("col_share_active"), "share"),
     ]
     if not figure:
-        labels = {m: m for m in cells.values.index}
-        return table_from_cells(
-            "activity",
-            cells,
-            columns,
-            rules=r.rules,
-            text=t,
-            labels=labels,
-            group_label=t.t("col_month"),
-            omit_empty=False,
-        )
+        return _month_table(r, "activity", cells, columns)
     months = [int(m) for m in cells.values.index]
     share = [
         round(v, 2) if (v := cells.shown(m, "share_active", r.rules)) is not None else None
@@ -84,6 +74,20 @@ def activity(r, *, figure: bool = True, **style):
         y=t.t("col_share_active"),
         meta={"table": "activity", "stat": "share_active"},
         **style,
+    )
+
+
+def _month_table(r, table_id: str, cells, columns: list[Column]) -> Table:
+    """A table by month since training (every month listed, hidden figures as ``c``)."""
+    return table_from_cells(
+        table_id,
+        cells,
+        columns,
+        rules=r.rules,
+        text=r.text,
+        labels={m: m for m in cells.values.index},
+        group_label=r.text.t("col_month"),
+        omit_empty=False,
     )
 
 
@@ -104,17 +108,7 @@ def commission(r, *, figure: bool = True, **style):
         Column("p75_commission_idr", "75%", "idr"),
     ]
     if not figure:
-        labels = {m: m for m in cells.values.index}
-        return table_from_cells(
-            "commission",
-            cells,
-            columns,
-            rules=r.rules,
-            text=t,
-            labels=labels,
-            group_label=t.t("col_month"),
-            omit_empty=False,
-        )
+        return _month_table(r, "commission", cells, columns)
     step = 1000 if r.rules.public else 1
 
     def rounded(m: str, stat: str) -> float | None:
