@@ -32,9 +32,10 @@ report: setup
 test: setup
 	$(BIN)/python -m pytest
 
-## lab: JupyterLab on notebooks/ with the project's kernel
+## lab: JupyterLab on notebooks/ with the project's kernel (as root — containers, CI images —
+## with --allow-root, which Jupyter requires there)
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks$(if $(filter 0,$(shell id -u)), --allow-root)
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks notebooks

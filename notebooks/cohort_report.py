@@ -53,12 +53,17 @@ params = impact.ReportParams(
     title=title,
 )
 r = impact.build(data, params)
+effect = r.impact()  # against a comparison group, when the cohort has one
 
 # %%
 display(Markdown(r.title_block()))
 
 # %%
 display(r.section("sec_summary"), Markdown(r.summary()))
+
+# %%
+if effect.available and effect.summary_sentence():
+    display(Markdown(f"- {effect.summary_sentence()}"))
 
 # %%
 display(r.section("sec_participation", "sec_participation_intro"), r.participation())
@@ -97,6 +102,22 @@ display(r.section("sec_time", "sec_time_intro"), r.time_to_recovery())
 
 # %%
 r.survival_figure()
+
+# %%
+if effect.available:
+    display(r.section("imp_sec", "imp_sec_intro"), effect.design())
+
+# %%
+if effect.available:
+    display(effect.did("recovery_ratio"), effect.did("income_idr"))
+
+# %%
+if effect.available:
+    display(effect.event_study_figure())
+
+# %%
+if effect.available:
+    display(effect.balance())
 
 # %%
 display(r.section("sec_income_sources", "sec_income_sources_intro"), r.income_sources())

@@ -8,98 +8,144 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: impact (project)
 #     language: python
-#     name: python3
+#     name: impact
 # ---
 
 # %% [markdown]
 # # Exploring cohorts
-# For analysts: load the processed tables, slice any cohort, confederation or gender, and
-# compute new indicators with the library. **Internal use**: this notebook shows small
-# groups; publish only through the cohort report (`impact report`).
+# For analysts: seven everyday questions, each answered in a few lines with `import impact`.
+# The parameters below filter **every** section (cohort, confederation, sex, as-of day), and
+# every summary shows how many people it is about (n).
+#
+# **Internal use**: this notebook shows small groups and single participants ("not for
+# publication"). For the donor, build with `audience="public"`: the same calls then hide small
+# groups by the release's rules, and `impact.export(..., audience="public")` accepts only
+# protected tables. Publish through the cohort report (`impact report`).
 
 # %% tags=["parameters"]
 processed_dir = "../data/sample/processed"  # folder written by `impact clean`
 cohort = "sukabumi-2023"  # cohort to explore
+other_cohort = "bekasi-2024"  # cohort to set beside it (questions 1 and 7)
+compare_wave = "m3"  # follow-up wave at which the two cohorts are compared (question 7)
 confederation = "all"  # "all" or a confederation code
 gender = "all"  # "all", "female" or "male"
+as_of = None  # "YYYY-MM-DD": data up to the end of that day only; None: everything
+export_dir = None  # folder for the safe export (question 6); None: write no file
 
 # %%
 import pandas as pd
-import plotly.express as px
 
 import impact
-from impact.measure import indicators, tables
-from impact.publish import disclosure
 
-data = impact.load(processed_dir)
-data.participants.groupby(["cohort", "confederation"], observed=False).size().unstack()
-
-# %% [markdown]
-# ## Slice a cohort
-# `impact.build` filters to a cohort (and confederation) and computes every indicator;
-# its frames are ordinary DataFrames to slice further.
-
-# %%
-r = impact.build(data, cohort=cohort, confederation=confederation, audience="internal")
-waves = r.waves if gender == "all" else r.waves[r.waves["gender"] == gender]
-waves.groupby("wave", observed=True)[["responded", "recovered", "partially_recovered"]].mean()
+data = impact.load(processed_dir)  # orders included, so `as_of` cuts platform data by day
+r = impact.build(data, cohort=cohort, confederation=confederation, as_of=as_of, audience="internal")
+r = r.subset(gender=gender)  # "all" keeps everyone
+r
 
 # %% [markdown]
-# ## Interactive: recovery ratio by wave
-# Hover for a participant's pseudonym; click legend entries to hide groups.
+# ## 1. Headcounts and response, by cohort
+# Each cohort at the latest follow-up both have answers for: registered, answered, with income
+# data (n), response rate.
 
 # %%
-fig = px.box(
-    waves.dropna(subset=["recovery_ratio"]).astype({"wave": str, "gender": str}),
-    x="wave",
-    y="recovery_ratio",
-    color="gender",
-    points="all",
-    hover_data=["participant_id", "confederation"],
-    title="Income now / pre-layoff wage",
-    category_orders={"wave": r.wave_list},
-)
-fig.add_hline(y=1, line_dash="dot")
-fig
-
-# %% [markdown]
-# ## Monthly platform activity
-
-# %%
-curve = indicators.activity_curve(r.months, by=["gender"])
-px.line(
-    curve.astype({"gender": str}), x="months_since_training", y="share_active", color="gender", markers=True
+impact.compare(
+    data,
+    cohorts=[cohort, other_cohort],
+    measures=["registered", "answered", "response_rate"],
+    confederation=confederation,
+    subset={"gender": gender},
+    as_of=as_of,
+    audience="internal",
 )
 
 # %% [markdown]
-# ## A new indicator with the library
-# Example: the share of participants earning at least **half the regional minimum wage**
-# from reselling alone, by wave. Build it from the per-participant × wave frame (vectorised
-# column arithmetic), then publish it with the same disclosure control as the report.
+# ## 2. Recovery by wave for women and men, nominal and real
+# Recovery ratio = income last month ÷ pre-layoff wage. In real terms the wage is first brought
+# to the prices of the interview month (CPI); the captions and column labels say which.
 
 # %%
-new = r.waves.assign(
-    half_umk_from_reselling=(
-        r.waves["income_reseller_idr"].astype("Float64") >= 0.5 * r.waves["min_wage_idr"].astype("Float64")
-    )
-)
-rows = [
-    {
-        "wave": w,
-        **labels,
-        "n": int(g["half_umk_from_reselling"].notna().sum()),
-        "share_half_umk": g["half_umk_from_reselling"].mean(),
-    }
-    for w, gw in new[new["responded"]].groupby("wave", observed=True)
-    for labels, g in tables.group_cells(gw, ["gender"])
+r.table(by="gender", wave="all", measures=["median_recovery_ratio", "share_recovered"])
+
+# %%
+r.table(by="gender", wave="all", measures=["median_recovery_ratio", "share_recovered"], real_terms=True)
+
+# %%
+r.trajectory_figure(by="gender")  # interactive: hover for n, click a legend entry to hide a group
+
+# %% [markdown]
+# ## 3. Who has not recovered but is still selling?
+# The drill-down has one row per participant: last answer, recovered or not, platform activity
+# in the last three months of platform data, target attainment.
+
+# %%
+people = r.participants_view(recent_months=3)
+stuck = people[people["recovered"].eq(False) & (people["months_active_recent"] > 0)]
+print(f"n = {len(stuck)} of {len(people)} participants")
+stuck[
+    [
+        "participant_id",
+        "gender",
+        "last_wave",
+        "recovery_ratio",
+        "months_active_recent",
+        "commission_recent_idr",
+    ]
 ]
-published = disclosure.apply_audience(
-    pd.DataFrame(rows),
-    audience="public",
-    count="n",
-    value_columns=["share_half_umk"],
-    group_columns=["wave", "gender"],
+
+# %% [markdown]
+# ## 4. The top quarter of sellers: their commission, month by month
+# A column you add to `r.participants` groups like any other.
+
+# %%
+threshold = people["commission_total_idr"].quantile(0.75)
+top = people.loc[people["commission_total_idr"].ge(threshold).fillna(False), "participant_id"]
+r.participants = r.participants.assign(
+    seller=r.participants["participant_id"].isin(top).map({True: "top quarter", False: "others"})
 )
-impact.present(published)
+r.trend_figure(by="seller", measure="median_commission_idr")  # hover for n accounts with a sale
+
+# %%
+r.trend(by="seller", measures=["active", "median_commission_idr"])
+
+# %% [markdown]
+# ## 5. Recovery by training attendance
+# A number with many values is binned first (the table says so if you forget).
+
+# %%
+r.participants = r.participants.assign(
+    attendance=pd.cut(r.participants["sessions_attended"], [-1, 1, 2, 3], labels=["0–1", "2", "3"])
+)
+by_attendance = r.table(by="attendance", wave="all", measures=["median_recovery_ratio", "share_recovered"])
+by_attendance
+
+# %% [markdown]
+# ## 6. A safe export
+# One call: CSV or XLSX, formulas neutralised, notes (caption, legend, cohort, as-of day, data
+# notes) on their own sheet, "INTERNAL — not for publication" on every sheet of an internal file.
+
+# %%
+if export_dir:
+    r.export(
+        {"attendance": by_attendance, "not_recovered_selling": stuck}, f"{export_dir}/explore_{cohort}.xlsx"
+    )
+r.notes
+
+# %% [markdown]
+# ## 7. Two cohorts as they stood on the same day
+# Trained at different times, compared at the same follow-up wave, each with only what was known
+# by `as_of`.
+
+# %%
+impact.compare(
+    data,
+    cohorts=[cohort, other_cohort],
+    wave=compare_wave,
+    by="gender",
+    measures=["answered", "median_recovery_ratio", "share_recovered"],
+    as_of=as_of,
+    confederation=confederation,
+    subset={"gender": gender},
+    audience="internal",
+)

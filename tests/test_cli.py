@@ -48,6 +48,8 @@ def test_clean_writes_contract_and_prints_audit(sample_dir, tmp_path, capsys):
     names = sorted(p.name for p in out.iterdir())
     assert names == [
         "audit.json",
+        "comparison.parquet",
+        "comparison_followups.parquet",
         "followups.parquet",
         "lineage",
         "orders.parquet",

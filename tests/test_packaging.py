@@ -51,6 +51,7 @@ def test_wheel_carries_data_notebooks_and_templates(wheel):
         "impact/data/reference/min_wage.csv",
         "impact/data/reference/cpi_anchors.csv",
         "impact/notebooks/cohort_report.ipynb",
+        "impact/notebooks/programme_report.ipynb",
         "impact/notebooks/runs.toml",
         "impact/report/templates/impact_report/index.html.j2",
         "impact/clean/engines/dask.py",

@@ -44,5 +44,5 @@ def test_the_summary_line_of_a_long_run_has_rows_per_second(sample_dir, tmp_path
     assert cli.main(["clean", str(sample_dir / "raw"), "--out", str(tmp_path / "out")]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith(f"processed tables written to {tmp_path / 'out'} in ")
-    assert "6,932 rows read" in last
+    assert "9,843 rows read" in last
     assert "rows/s)" in last

@@ -12,6 +12,11 @@ What a notebook needs is here (loaded on first use, so ``import impact`` stays l
     data = impact.clean("data/sample/raw")        # or impact.load("data/sample/processed")
     r = impact.build(data, cohort="sukabumi-2023", audience="internal")
     impact.present(r.recovery(by=["gender"]))
+    r.table(by="district", wave="m6")             # any participant column (public: protected)
+    impact.compare(data, cohorts=["sukabumi-2023", "bekasi-2024"], wave="m3", as_of="2024-09-15")
+    impact.export(r.table(by="gender"), "recovery.xlsx", audience="internal")   # safe, marked
+    r.impact().did("recovery_ratio")              # against a comparison group, where there is one
+    p = impact.programme_results(data)             # every cohort pooled by months since training
 """
 
 from __future__ import annotations
@@ -27,8 +32,11 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names load o
     from impact.config import CleaningParams, ReportParams
     from impact.contract import CleanData
     from impact.io.processed import load, write_processed
+    from impact.publish.compare import compare
     from impact.publish.disclosure import legend
+    from impact.publish.export import export
     from impact.publish.format import present
+    from impact.publish.programme import ProgrammeResults, programme_results
     from impact.publish.results import CohortResults, build
 
 #: public name → the module that defines it
@@ -36,13 +44,17 @@ _API = {
     "CleanData": "impact.contract",
     "CleaningParams": "impact.config",
     "CohortResults": "impact.publish.results",
+    "ProgrammeResults": "impact.publish.programme",
     "ReportParams": "impact.config",
     "build": "impact.publish.results",
     "clean": "impact.clean",  # the package, callable as the function (see impact.clean)
     "clean_to": "impact.clean.api",
+    "compare": "impact.publish.compare",
+    "export": "impact.publish.export",
     "legend": "impact.publish.disclosure",
     "load": "impact.io.processed",
     "present": "impact.publish.format",
+    "programme_results": "impact.publish.programme",
     "write_processed": "impact.io.processed",
 }
 
@@ -50,14 +62,18 @@ __all__ = [
     "CleanData",
     "CleaningParams",
     "CohortResults",
+    "ProgrammeResults",
     "ReportParams",
     "__version__",
     "build",
     "clean",
     "clean_to",
+    "compare",
+    "export",
     "legend",
     "load",
     "present",
+    "programme_results",
     "write_processed",
 ]
 

@@ -6,7 +6,7 @@
     impact clean RAW_DIR --out PROCESSED_DIR [--secret-file F]
     impact clean RAW_DIR --out PROCESSED_DIR --engine dask [--scheduler tcp://host:8786]
     impact indicators PROCESSED_DIR [--cohort C] [--by gender]
-    impact report PROCESSED_DIR [--manifest runs.toml | --cohort C …]
+    impact report PROCESSED_DIR [--manifest runs.toml | --cohort C … | --programme]
     impact audit-pii RAW_DIR OUTPUT_DIR [OUTPUT_DIR …]
 
 Exit codes: 0 done; 1 a report failed, personal data found, or the cluster gave up; 2 bad
@@ -159,6 +159,12 @@ def _parser() -> argparse.ArgumentParser:
         "--manifest", type=Path, help="runs to make when --cohort is not given (default: the bundled one)"
     )
     r.add_argument("--cohort", help="make one report for this cohort (instead of the manifest)")
+    r.add_argument(
+        "--programme",
+        action="store_true",
+        help="make the programme-level report(s): every cohort pooled (the manifest's [[programme]] runs, "
+        "else public and internal; with --audience/--lang, that one edition)",
+    )
     r.add_argument("--confederation", help="with --cohort: a confederation code or 'all' (default: all)")
     r.add_argument("--audience", choices=config.AUDIENCES, help="with --cohort: audience (default: public)")
     r.add_argument(
@@ -404,8 +410,14 @@ def _report(args: argparse.Namespace) -> int:
     """``impact report``: 0 when every report was made, 1 naming failures, 2 for bad arguments/input."""
     from impact.report import manifest, run
 
-    if (args.confederation or args.audience or args.lang) and not args.cohort:
-        raise ReportError("--confederation, --audience and --lang need --cohort (or use the manifest)")
+    if args.programme and (args.cohort or args.confederation):
+        raise ReportError(
+            "--programme covers every cohort and confederation: leave out --cohort and --confederation"
+        )
+    if (args.confederation or args.audience or args.lang) and not (args.cohort or args.programme):
+        raise ReportError(
+            "--confederation, --audience and --lang need --cohort or --programme (or use the manifest)"
+        )
     if args.jobs is not None and args.jobs < 1:
         raise ReportError(f"--jobs {args.jobs}: must be at least 1")
     cohorts = manifest.discover_cohorts(args.processed_dir)
@@ -422,8 +434,16 @@ def _report(args: argparse.Namespace) -> int:
                 lang=args.lang or "en",
             )
         ]
+    elif args.programme and (args.audience or args.lang):
+        specs = [
+            config.ReportParams(
+                manifest.PROGRAMME, audience=args.audience or "public", lang=args.lang or "en"
+            )
+        ]
     else:
-        specs = manifest.load_manifest(args.manifest or manifest.bundled_manifest(), cohorts=cohorts)
+        specs = manifest.load_manifest(
+            args.manifest or manifest.bundled_manifest(), cohorts=cohorts, programme_only=args.programme
+        )
     summary = run.run_reports(
         specs,
         notebook=args.notebook or manifest.bundled_notebook(),
@@ -433,7 +453,7 @@ def _report(args: argparse.Namespace) -> int:
         pdf=not args.no_pdf,
         progress=lambda m: print(m, flush=True),
         annexes=None if args.no_excel else _annex_builder(args.processed_dir),
-        keep_existing=bool(args.cohort),
+        keep_existing=bool(args.cohort or args.programme),
         kernel_name=args.kernel,
         timeout=args.timeout,
     )
@@ -441,6 +461,10 @@ def _report(args: argparse.Namespace) -> int:
         f"{len(summary.ok)} of {len(specs)} report(s) made in {summary.seconds:.1f} s; "
         f"{len(summary.annexes)} Excel annex(es); index: {summary.index}"
     )
+    budget = manifest.load_budget(args.manifest or manifest.bundled_manifest())
+    slow = {slug: s for slug, s in summary.report_seconds.items() if budget and s > budget}
+    for slug, seconds in slow.items():  # a warning: a shared machine can be slow for a while
+        print(f"  {slug}: {seconds:.1f} s, over the manifest's budget of {budget:g} s", file=sys.stderr)
     if summary.failed or summary.annex_errors:
         print(f"{len(summary.failed)} report(s) FAILED:", file=sys.stderr)
         for spec, message, partial in summary.failed:
@@ -456,9 +480,16 @@ def _annex_builder(processed_dir: Path):
     """The Excel annex tables of a processed folder, loaded once: (cohort, audience) → (tables, notes)."""
     from impact import io
     from impact.publish.annex import annex_tables
+    from impact.publish.programme_annex import programme_annex_tables
 
     data = io.load(processed_dir, orders=False)  # the annex uses the monthly table
-    return lambda cohort, audience, lang="en": annex_tables(data, cohort, audience, lang=lang)
+
+    def build(cohort: str, audience: str, lang: str = "en"):
+        if cohort == "programme":
+            return programme_annex_tables(data, audience, lang=lang)
+        return annex_tables(data, cohort, audience, lang=lang)
+
+    return build
 
 
 # --- audit-disclosure ---------------------------------------------------------------------------------

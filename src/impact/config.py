@@ -17,6 +17,7 @@ __all__ = [
     "BOOTSTRAP_RESAMPLES",
     "CONFIDENCE_LEVEL",
     "LANGUAGES",
+    "PROGRAMME",
     "CleaningParams",
     "ReportParams",
 ]
@@ -60,6 +61,8 @@ MIN_CELL_SIZE = 5
 MIN_CELL_SIZE_STRICT = 10
 #: who a report is for: "public" (small groups hidden) or "internal" (all shown, not for publication)
 AUDIENCES = ("public", "internal")
+#: the cohort key of the programme-level report (every cohort pooled): its folder and slugs
+PROGRAMME = "programme"
 #: the languages a report is written in: English, Bahasa Indonesia
 LANGUAGES = ("en", "id")
 
@@ -95,8 +98,12 @@ class ReportParams:
     line and the Python API all use (every default is a named constant above).
 
     Checked when made (:class:`~impact.errors.ParameterError` naming the valid values); whether the
-    cohort exists in a processed folder is checked against the data by
-    :func:`impact.publish.results.build`.
+    cohort exists in a processed folder, and that ``as_of`` is not before its training month, is
+    checked against the data by :func:`impact.publish.results.build`.
+
+    ``as_of`` (``"YYYY-MM-DD"``): the cohort as it stood at the end of that day — follow-ups
+    interviewed by then; platform months before it whole, and its own month up to that day when
+    the order table is loaded (else the whole month, and the results' notes say so).
 
     >>> ReportParams("sukabumi-2023", confederation="kspn", audience="internal").slug
     'sukabumi-2023_kspn_internal'

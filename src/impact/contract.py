@@ -17,6 +17,7 @@ __all__ = [
     "FOLLOWUP_COLUMNS",
     "LINEAGE_COLUMNS",
     "LINEAGE_TABLES",
+    "OPTIONAL_TABLES",
     "ORDER_COLUMNS",
     "PARTICIPANT_COLUMNS",
     "QUARANTINE_COLUMNS",
@@ -68,6 +69,9 @@ ORDER_COLUMNS = (
 )
 #: the processed tables, in the order they are written
 TABLES = ("participants", "followups", "orders", "reseller_monthly")
+#: tables written only when there are rows for them: comparison respondents (surveyed with the
+#: same forms, not trained; participant columns, pseudonyms ``C-…``) and their follow-ups
+OPTIONAL_TABLES = ("comparison", "comparison_followups")
 
 #: one quarantine entry: where (file, spreadsheet row, column), the raw value (masked for personal
 #: data) and why it was set aside
@@ -77,7 +81,7 @@ QUARANTINE_COLUMNS = ("source_file", "source_row", "column", "value", "reason")
 SCOPE = "scope"
 
 #: the tables made row by row from raw rows: each has a lineage table aligned with it row for row
-LINEAGE_TABLES = ("participants", "followups", "orders")
+LINEAGE_TABLES = ("participants", "followups", "orders", *OPTIONAL_TABLES)
 #: where each clean row came from: the raw file and its spreadsheet row (the header is row 1)
 LINEAGE_COLUMNS = ("source_file", "source_row")
 
@@ -131,3 +135,11 @@ class CleanData:
     programme: Programme = field(default_factory=Programme)
     #: answers matched tolerantly or not at all, for a person to review (``review.csv``)
     review: pd.DataFrame | None = field(default=None, repr=False)
+    #: comparison respondents (surveyed, not trained: never participants) and their follow-ups;
+    #: empty when the programme surveyed none (see ``docs/data-contract.md``)
+    comparison: pd.DataFrame = field(default_factory=lambda: _empty(PARTICIPANT_COLUMNS), repr=False)
+    comparison_followups: pd.DataFrame = field(default_factory=lambda: _empty(FOLLOWUP_COLUMNS), repr=False)
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(columns))

@@ -29,6 +29,8 @@ BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 SORT = {
     "participants": ["participant_id"],
     "followups": ["participant_id", "wave"],
+    "comparison": ["participant_id"],
+    "comparison_followups": ["participant_id", "wave"],
     "orders": ["order_id"],
     "reseller_monthly": ["reseller_key", "month"],
     "quarantine": ["source_file", "source_row", "column", "reason"],
@@ -65,15 +67,15 @@ def test_sample_equals_pandas_with_default_partitions(sample_dir, tmp_path, clie
     a, b, audit = _both(sample_dir / "raw", tmp_path, client)
     assert_same(a, b)
     assert audit["totals"] == {
-        "rows_read": 6932,
-        "rows_clean": 5879,
+        "rows_read": 9843,
+        "rows_clean": 8790,
         "rows_quarantined": 7,
         "rows_duplicate": 1046,
         "cells_set_missing": 8,
     }
-    assert audit["engine"] == {"name": "dask", "partitions": 3, "workers": 2}
-    assert len(b.orders) == 5641
-    assert len(b.reseller_monthly) == 500
+    assert audit["engine"] == {"name": "dask", "partitions": 4, "workers": 2}
+    assert len(b.orders) == 8281
+    assert len(b.reseller_monthly) == 732
 
 
 def test_sample_equals_pandas_with_files_cut_into_many_blocks(sample_dir, tmp_path, client):
@@ -239,9 +241,11 @@ def test_cli_clean_with_dask_engine(sample_dir, tmp_path, capsys):
     assert " partitions on 1 workers" in out
     assert "every row accounted for (read = clean + quarantined + duplicate): yes" in out
     audit = json.loads((tmp_path / "out" / "audit.json").read_text())
-    assert audit["totals"]["rows_read"] == 6932
+    assert audit["totals"]["rows_read"] == 9843
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "audit.json",
+        "comparison.parquet",
+        "comparison_followups.parquet",
         "followups.parquet",
         "lineage",
         "orders.parquet",
@@ -431,8 +435,9 @@ def test_partitioned_parquet_dataset_in_sub_folders_equals_pandas(sample_dir, tm
     assert [k for k in audit["files"] if k.startswith("sales/")] == [
         "sales/year=2024/export=1/part-0.parquet",
         "sales/year=2024/export=2/part-0.parquet",
+        "sales/year=2024/export=3/part-0.parquet",
     ]
-    assert audit["engine"]["partitions"] == 8  # row groups of 500 rows, at most 1,000 rows a partition
+    assert audit["engine"]["partitions"] == 11  # row groups of 500 rows, at most 1,000 rows a partition
 
 
 def test_load_without_orders_keeps_their_columns_and_types(sample_dir, tmp_path, client):
@@ -441,6 +446,6 @@ def test_load_without_orders_keeps_their_columns_and_types(sample_dir, tmp_path,
     for layout in ("pandas", "dask"):
         full, light = load(tmp_path / layout), load(tmp_path / layout, orders=False)
         assert len(light.orders) == 0
-        assert light.audit["tables"]["orders"] == len(full.orders) == 5641
+        assert light.audit["tables"]["orders"] == len(full.orders) == 8281
         pd.testing.assert_frame_equal(light.orders, full.orders.iloc[:0])
         pd.testing.assert_frame_equal(light.reseller_monthly, full.reseller_monthly)

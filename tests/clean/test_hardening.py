@@ -34,7 +34,11 @@ BX = B.replace(".csv", ".xlsx")
 INCOMPLETE = "incomplete row (file cut off?)"
 OUTPUTS = (
     "audit.json",
+    "comparison.parquet",
+    "comparison_followups.parquet",
     "followups.parquet",
+    "lineage/comparison.parquet",
+    "lineage/comparison_followups.parquet",
     "lineage/followups.parquet",
     "lineage/orders.parquet",
     "lineage/participants.parquet",

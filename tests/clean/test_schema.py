@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from impact.clean.schema import SCHEMAS, validate
-from impact.contract import FOLLOWUP_COLUMNS, ORDER_COLUMNS, PARTICIPANT_COLUMNS, TABLES
+from impact.contract import FOLLOWUP_COLUMNS, OPTIONAL_TABLES, ORDER_COLUMNS, PARTICIPANT_COLUMNS, TABLES
 from impact.errors import ContractError
 
 
@@ -17,13 +17,15 @@ def participants(sample_clean) -> pd.DataFrame:
 
 
 def test_every_processed_table_has_a_schema() -> None:
-    assert tuple(SCHEMAS) == TABLES
+    assert tuple(SCHEMAS) == (*TABLES, *OPTIONAL_TABLES)
 
 
 def test_schema_columns_are_the_contract_columns_in_order() -> None:
     assert tuple(SCHEMAS["participants"].columns) == PARTICIPANT_COLUMNS
     assert tuple(SCHEMAS["followups"].columns) == FOLLOWUP_COLUMNS
     assert tuple(SCHEMAS["orders"].columns) == ORDER_COLUMNS
+    assert tuple(SCHEMAS["comparison"].columns) == PARTICIPANT_COLUMNS
+    assert tuple(SCHEMAS["comparison_followups"].columns) == FOLLOWUP_COLUMNS
 
 
 @pytest.mark.parametrize("name", TABLES)

@@ -559,6 +559,7 @@ def test_a_good_baseline_row_becomes_one_clean_participant_row() -> None:
             "target_period_reported": pd.Categorical(["weekly"], dtype=vocab.TARGET_PERIOD_DTYPE),
             "reseller_id": pd.array(["EVM-00000123"], dtype="string"),
             "sessions_attended": pd.array([3], dtype="Int64"),
+            "study_group": pd.array(["participant"], dtype="string"),
             "phone_e164": pd.array(["+6281234567890"], dtype="string"),
             "registered_on": out["registered_on"],
             "source_file": [BASE_FILE],

@@ -3,7 +3,7 @@ and the golden file of the main indicators on the bundled sample.
 
 The golden file ``tests/golden/indicators_sample.csv`` changes only on purpose::
 
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_tables.py -k golden
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/measure/test_tables.py -k golden
 """
 
 from __future__ import annotations
@@ -445,7 +445,7 @@ def test_golden_indicators_on_the_sample(sample_clean) -> None:
         pytest.skip(f"golden file rewritten: {GOLDEN}; review the change and commit it")
     how = (
         "If this change is intended, update the golden file on purpose with\n"
-        "    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_tables.py -k golden\n"
+        "    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/measure/test_tables.py -k golden\n"
         "and review the diff of tests/golden/indicators_sample.csv before committing."
     )
     assert GOLDEN.is_file(), f"missing golden file {GOLDEN}.\n{how}"
@@ -468,9 +468,10 @@ def test_golden_file_covers_each_cohorts_latest_wave(sample_clean) -> None:
     )
     assert golden.groupby("cohort")["wave"].unique().map(list).to_dict() == {
         "bekasi-2024": ["m6"],
+        "karawang-2023": ["m12"],
         "sukabumi-2023": ["m12"],
     }
     per_cohort = golden.groupby(["cohort", "grouping"]).size().unstack()
-    assert per_cohort.loc[:, "overall"].tolist() == [1, 1]
-    assert per_cohort.loc[:, "gender"].tolist() == [3, 3]
-    assert per_cohort.loc[:, "confederation"].tolist() == [len(vocab.CONFEDERATIONS) + 1] * 2
+    assert per_cohort.loc[:, "overall"].tolist() == [1, 1, 1]
+    assert per_cohort.loc[:, "gender"].tolist() == [3, 3, 3]
+    assert per_cohort.loc[:, "confederation"].tolist() == [len(vocab.CONFEDERATIONS) + 1] * 3

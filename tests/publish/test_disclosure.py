@@ -718,3 +718,57 @@ def test_unlisted_numeric_column_is_refused():
     labelled = one_way({"A": 3, "B": 12}).assign(note="x")
     result = suppress_table(labelled, count="n", value_columns=VALUES, group_columns=["confederation"])
     assert result.values["note"].tolist() == ["x"] * 3
+
+
+# --- rule 5: none or all of a hidden group -------------------------------------------------------------
+
+
+def _attribute_cells(recovered, with_data, hidden):
+    from impact.publish.release import TOTAL, Cells
+
+    index = ["a", "b", "c", TOTAL]
+    values = pd.DataFrame(
+        {"n": [*with_data, sum(with_data)], "n_recovered": [*recovered, sum(recovered)]}, index=index
+    ).astype("Float64")
+    values["share_recovered"] = values["n_recovered"] / values["n"]
+    reasons = pd.DataFrame("", index=index, columns=values.columns, dtype=object)
+    for g in hidden:
+        reasons.loc[g] = "s"
+    return Cells(values, reasons, "n")
+
+
+def test_protect_attribute_hides_one_more_group_when_the_hidden_have_none():
+    from impact.publish.release import protect_attribute
+
+    # a (3 people, hidden) recovered none; b recovered 2 of 6, c none of 9: the total has 2
+    cells = protect_attribute(
+        _attribute_cells([0, 2, 0], [3, 6, 9], ["a"]), "n_recovered", "n", dependents=("share_recovered",)
+    )
+    assert cells.reasons["n_recovered"].tolist() == ["s", "c", "", ""]  # b has a mix: hidden too
+    assert cells.reasons.loc["b", "share_recovered"] == "c"
+
+
+def test_protect_attribute_hides_one_more_group_when_the_hidden_all_have_it():
+    from impact.publish.release import protect_attribute
+
+    cells = protect_attribute(_attribute_cells([3, 6, 2], [3, 6, 9], ["a"]), "n_recovered", "n")
+    assert cells.reasons["n_recovered"].tolist() == ["s", "", "c", ""]  # c: 2 of 9, a mix
+
+
+def test_protect_attribute_leaves_what_is_true_of_everyone_and_mixed_hidden_groups():
+    from impact.publish.release import protect_attribute
+
+    nobody = _attribute_cells([0, 0, 0], [3, 6, 9], ["a"])  # nobody recovered: said of everyone
+    assert protect_attribute(nobody, "n_recovered", "n").reasons["n_recovered"].tolist() == ["s", "", "", ""]
+    mixed = _attribute_cells([1, 0, 0], [3, 6, 9], ["a"])
+    assert protect_attribute(mixed, "n_recovered", "n").reasons["n_recovered"].tolist() == ["s", "", "", ""]
+
+
+def test_protect_line_forces_a_small_group_of_another_breakdown_with_its_complement():
+    from impact.publish.release import TOTAL, Rules, protect_line
+
+    frame = pd.DataFrame({"n": [11.0, 17.0, 0.0, 28.0]}, index=["female", "male", "unknown", TOTAL])
+    plain = protect_line(frame, count="n", stats=[], rules=Rules(5, 10, "public"))
+    assert plain.reasons["n"].tolist() == ["", "", "", ""]
+    forced = protect_line(frame, count="n", stats=[], rules=Rules(5, 10, "public"), forced=["unknown"])
+    assert forced.reasons["n"].tolist() == ["c", "", "s", ""]

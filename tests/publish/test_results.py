@@ -34,7 +34,7 @@ def percent(x: float) -> str:
 
 
 def test_unknown_cohort_is_a_parameter_error_listing_the_valid_cohorts(sample_clean) -> None:
-    with pytest.raises(ParameterError, match=r"'jakarta-2030'.*bekasi-2024, sukabumi-2023"):
+    with pytest.raises(ParameterError, match=r"'jakarta-2030'.*bekasi-2024, karawang-2023, sukabumi-2023"):
         results.build(sample_clean, cohort="jakarta-2030")
 
 
@@ -129,7 +129,11 @@ def test_registered_counts_are_hidden_the_same_way_in_every_table(public) -> Non
         assert frame.loc["Women", "Registered"] == "c"
         assert frame.loc["Not stated"].eq("c").all()
     participation = public.participation().frame()
-    assert participation.loc["Women"].tolist() == ["c", "14", "11", "11"]
+    # rule 5: the person of unknown sex gave no follow-up; with the women's answers shown beside
+    # the men's and the total, "answered: c" for them would be 0 — none of them. The women's
+    # answers are hidden with theirs (their complement), at every wave
+    assert participation.loc["Women"].tolist() == ["c", "c", "c", "c"]
+    assert participation.loc["Men"].tolist() == ["28", "20 (71%)", "19 (68%)", "18 (64%)"]
     assert participation.loc["Not stated"].eq("c").all()
 
 
@@ -206,14 +210,22 @@ def test_summary_counts_equal_the_participation_table(public) -> None:
     text = _summary(public)
     assert f"48 union members were trained; {p.loc['All', 'Registered']} registered" in text
     assert p.loc["All", "Answered: 12 months"] == "29 (60%)"
-    assert "29 answered the 12-month follow-up (60%; 11 women, 18 men)" in text
+    assert "29 answered the 12-month follow-up (60%)." in text  # by sex: see rule 5 above
+    assert "11 women" not in text
     assert f"({p.loc['Men', 'Registered']} men; 20 women or sex not stated)" in text
 
 
-def test_summary_sex_medians_equal_the_table_by_sex(public) -> None:
+def test_summary_sex_medians_equal_the_table_by_sex(public, internal) -> None:
+    # public: the women are hidden with the one person of unknown sex (rule 5), so the summary
+    # says why there is no comparison by sex — and gives no gap, which would be about the women
     g = public.recovery(by="gender").frame()["Median recovery ratio (95% CI)"]
-    assert f"women {g['Women']}, men {g['Men']}" in _summary(public)
-    assert "the gap (women − men) is −0.25 (−0.49 to 0.19)" in _summary(public)
+    assert g["Women"] == "c"
+    assert "Figures by sex are not published for the 12-month follow-up" in _summary(public)
+    assert "the gap (women − men)" not in _summary(public)
+    g = internal.recovery(by="gender").frame()["Median recovery ratio (95% CI)"]
+    assert g["Women"] == "0.56 (0.48–0.99) c!"  # shown to the team, marked as hidden in public
+    assert "women 0.56 (0.48–0.99), men 0.81 (0.57–1.00)" in _summary(internal)
+    assert "the gap (women − men) is −0.25 (−0.49 to 0.19)" in _summary(internal)
 
 
 def test_summary_reseller_shares_equal_the_income_sources_table(public) -> None:

@@ -79,6 +79,13 @@ def test_the_release_as_made_gives_nothing_away(sample_clean, tmp_path):
 # --- subtraction within a table ---------------------------------------------------------------------
 
 
+def _no_rule_5(monkeypatch):
+    """Without rule 5 (the small group of unknown sex hidden in every line, with a complement)."""
+    original = release.protect_line
+    monkeypatch.setattr(results, "protect_line", lambda frame, **kw: original(frame, **{**kw, "forced": ()}))
+    monkeypatch.setattr(results, "protect_counts_within", lambda cells: cells)
+
+
 def _no_complements(monkeypatch):
     original = release.protect_line
 
@@ -108,6 +115,7 @@ def test_subtraction_across_tables_finds_counts_one_table_hides_and_another_show
     # the profile hides: 48 − 28 − 19 = the unknown one
     monkeypatch.setattr(results, "inherit", lambda cells, *a, **k: cells)
     monkeypatch.setattr(sections, "HIDDEN", "c")
+    _no_rule_5(monkeypatch)
     result = audit_release(release_of(sample_clean, tmp_path))
     assert {"derived", "shown-small"} & kinds(result), result.findings
 
@@ -120,6 +128,7 @@ def test_share_times_n_finds_a_count_behind_a_rate(sample_clean, tmp_path, monke
     # so the one person of unknown sex: 48 − 28 − 19
     original = release.inherit
     monkeypatch.setattr(results, "inherit", lambda cells, stat, base, **k: original(cells, stat, base))
+    _no_rule_5(monkeypatch)
     result = audit_release(release_of(sample_clean, tmp_path))
     assert any(
         f.kind == "derived" and "registered (unknown) is hidden but must be 1" in f.message
@@ -210,3 +219,27 @@ def test_command_exits_1_on_a_leak_and_prints_one_line_each(sample_clean, tmp_pa
     assert all(re.search(r" must be |is shown|is drawn|is determined", line) for line in leaks)
     assert any(" = 34 (everyone) − " in line for line in leaks)  # the derivation, in one line
     assert main(["audit-disclosure", str(tmp_path / "missing")]) == 2
+
+
+# --- none or all of a hidden group (rule 5) ----------------------------------------------------------
+
+
+def test_none_of_a_hidden_small_group_answering_is_found_without_rule_5(sample_clean, tmp_path, monkeypatch):
+    # the one participant of unknown sex gave no follow-up: with the women's and the men's counts
+    # shown beside the total, "answered: c" for that group is 29 − 11 − 18 = 0 — none of them
+    original = release.protect_line
+    monkeypatch.setattr(results, "protect_line", lambda frame, **kw: original(frame, **{**kw, "forced": ()}))
+    monkeypatch.setattr(results, "protect_counts_within", lambda cells: cells)
+    result = audit_release(release_of(sample_clean, tmp_path))
+    group = [f.message for f in result.findings if f.kind == "group"]
+    assert any("registered (unknown): none of them" in m for m in group), result.findings
+
+
+def test_with_rule_5_the_unknown_group_and_one_sex_are_hidden_at_each_wave(sample_clean):
+    r = results.build(sample_clean, ReportParams(COHORT))
+    for w in r.answered_waves:
+        line = r.line(w, "gender")
+        assert line.reasons.loc["unknown", "n_responded"] == "s"
+        hidden = [g for g in ("female", "male") if line.reasons.loc[g, "n"]]
+        assert hidden == ["female"]  # the smaller one, with the unknown group: its complement
+        assert line.reasons.loc["female", "n_responded"] == "c"

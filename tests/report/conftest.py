@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from impact.clean import clean
 from impact.config import ReportParams
 from impact.io import write_processed
 from impact.publish.annex import annex_tables
+from impact.publish.programme_annex import programme_annex_tables
 from impact.report.pdf import find_chromium
 from impact.report.run import run_reports
 
@@ -24,6 +26,9 @@ SPECS = {
     "public_id": ReportParams(COHORT, audience="public", lang="id"),
     "internal_en": ReportParams(COHORT, audience="internal", lang="en"),
     "kspn_internal": ReportParams(COHORT, confederation="kspn", audience="internal", lang="en"),
+    # the cohort with a comparison group, and the programme as a whole (every cohort pooled)
+    "karawang_public": ReportParams("karawang-2023", audience="public", lang="en"),
+    "programme_public": ReportParams("programme", audience="public", lang="en"),
 }
 
 
@@ -31,7 +36,8 @@ SPECS = {
 def cohort_reports(tmp_path_factory, sample_dir):
     """The sample cleaned from a copy of its raw folder (with a formula in a district field) and
     :data:`SPECS` made through the report engine (PDFs when Chromium is there), with annexes:
-    ``(root, raw, processed)``; reports in ``root/reports/sukabumi-2023``."""
+    ``(root, raw, processed)``; reports in ``root/reports/<cohort>`` (``programme`` for the
+    programme report), each report's seconds in ``root/report_seconds.json``."""
     root = tmp_path_factory.mktemp("cohort_reports")
     raw = root / "raw"
     shutil.copytree(sample_dir / "raw", raw)
@@ -50,8 +56,13 @@ def cohort_reports(tmp_path_factory, sample_dir):
         jobs=2,
         pdf=find_chromium() is not None,
         progress=None,
-        annexes=lambda cohort, audience, lang="en": annex_tables(data, cohort, audience, lang=lang),
+        annexes=lambda cohort, audience, lang="en": (
+            programme_annex_tables(data, audience, lang=lang)
+            if cohort == "programme"
+            else annex_tables(data, cohort, audience, lang=lang)
+        ),
     )
+    (root / "report_seconds.json").write_text(json.dumps(summary.report_seconds))
     assert not summary.failed, summary.failed
     assert not summary.annex_errors, summary.annex_errors
     assert not [m for m in summary.messages if "one-shot" in m], summary.messages

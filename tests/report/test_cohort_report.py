@@ -67,8 +67,9 @@ def test_every_chart_renders_offline(built, audience):
         "application/vnd.plotly.v1+json" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])
     )
     assert figures == 5  # two trajectories, time to recovery, activity, commission
-    # public: the trajectory by confederation is a sentence (no confederation has 10 answers)
-    expected = {"internal": 5, "public": 4}[audience]
+    # public: the trajectories are sentences — by confederation (no confederation has 10 answers)
+    # and by sex (the women are hidden with the one person of unknown sex: rule 5)
+    expected = {"internal": 5, "public": 3}[audience]
     html = _html(root, audience)
     assert html.count('class="plotly-graph-div"') == expected
     dom = rendered_dom(root / "reports" / "sukabumi-2023" / f"sukabumi-2023_all_{audience}.html")

@@ -317,10 +317,12 @@ def test_bundled_manifest_asks_for_both_languages_of_the_public_reports():
     assert public == [
         "bekasi-2024_all_public",
         "bekasi-2024_all_public_id",
+        "programme_all_public",
+        "programme_all_public_id",
         "sukabumi-2023_all_public",
         "sukabumi-2023_all_public_id",
     ]
-    assert len(specs) == 4 + 2 * 6
+    assert len(specs) == 4 + 2 * 6 + 3  # and the programme report: public in both languages, internal
 
 
 def test_manifest_runs_select_cohorts_confederations_audiences_and_params(tmp_path):

@@ -45,7 +45,7 @@ def test_regenerates_xlsx_cell_for_cell(regenerated, sample_dir):
 def test_cohort_sizes_and_gender_mix(sample_dir):
     ppl = pd.read_csv(sample_dir / "truth" / "participants.csv")
     sizes = ppl.groupby("cohort").size().to_dict()
-    assert sizes == {"bekasi-2024": 40, "sukabumi-2023": 48}
+    assert sizes == {"bekasi-2024": 40, "karawang-2023": 42, "sukabumi-2023": 48}
     skb = ppl[ppl["cohort"] == "sukabumi-2023"]
     assert set(skb["confederation"]) == set(vocab.CONFEDERATIONS)
     # about 40% women (one participant's gender is planted as unknown)

@@ -7,7 +7,7 @@ functions unchanged, so both give the same tables, quarantine, lineage and audit
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from impact import config, io, vocab
 from impact._version import __version__
-from impact.clean import survey
+from impact.clean import arms, survey
 from impact.clean.audit import Ledger, build_audit, check_reconciled, lineage_counts
 from impact.clean.corrections import apply_corrections, corrections_report
 from impact.clean.exports import read_survey_exports
@@ -91,13 +91,20 @@ class SurveyTables:
     """The cleaned survey: the output tables and their lineage, plus what sales linkage and the
     audit need."""
 
-    base: pd.DataFrame  #: cleaned baseline with ``participant_id`` and normalised ``reseller_id``
+    base: (
+        pd.DataFrame
+    )  #: participants' cleaned baseline with ``participant_id`` and normalised ``reseller_id``
     programme: Programme  #: the configuration, with cohorts found only in the data described
     participants: pd.DataFrame
     followups: pd.DataFrame
-    lineage: dict[str, pd.DataFrame]  #: ``participants``/``followups`` → source file and row per row
+    #: ``participants``/``followups`` (and ``comparison``/``comparison_followups`` when there are
+    #: comparison respondents) → source file and row per row
+    lineage: dict[str, pd.DataFrame]
     rows_read: dict[str, int]
     notes: dict[str, dict]
+    #: comparison respondents (surveyed, not trained; :mod:`impact.clean.arms`) and their follow-ups
+    comparison: pd.DataFrame = field(default_factory=lambda: _empty_people())
+    comparison_followups: pd.DataFrame = field(default_factory=lambda: _empty_people(FOLLOWUP_COLUMNS))
 
 
 def _lineage(table: pd.DataFrame) -> pd.DataFrame:
@@ -136,20 +143,51 @@ def clean_survey(
         else _empty_followups()
     )
     programme = observed_waves(programme, base, fu)
-    pid = pseudonymise(base["participant_code"], secret=secret, prefix="P-", namespace="participant")
+    arm_of = dict(zip(base["participant_code"], base[arms.FIELD], strict=True))
+    base, comparison = arms.split_arms(base, base[arms.FIELD])
+    fu, fu_comparison = arms.split_arms(fu, fu["participant_code"].map(arm_of))
+    base, participants, fu = _people(base, fu, secret=secret, prefix="P-", namespace="participant")
+    _, comparison, fu_comparison = _people(
+        comparison, fu_comparison, secret=secret, prefix="C-", namespace="comparison"
+    )
+    lineage = {"participants": _lineage(participants), "followups": _lineage(fu)}
+    if len(comparison):
+        lineage |= {"comparison": _lineage(comparison), "comparison_followups": _lineage(fu_comparison)}
+    return SurveyTables(
+        base,
+        programme,
+        participants[list(PARTICIPANT_COLUMNS)],
+        fu[list(FOLLOWUP_COLUMNS)].astype({"participant_id": "string"}),
+        lineage,
+        rows_read,
+        notes,
+        comparison[list(PARTICIPANT_COLUMNS)],
+        fu_comparison[list(FOLLOWUP_COLUMNS)].astype({"participant_id": "string"}),
+    )
+
+
+def _people(
+    base: pd.DataFrame, followups: pd.DataFrame, *, secret: str, prefix: str, namespace: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One arm: its baseline with ``participant_id`` (pseudonyms ``prefix…``), its people with their
+    ``reseller_key`` sorted by cohort and id, and its follow-ups with ``participant_id`` sorted by id
+    and wave."""
+    pid = pseudonymise(base["participant_code"], secret=secret, prefix=prefix, namespace=namespace)
     base = base.assign(participant_id=pid)
-    participants = base.assign(
+    people = base.assign(
         reseller_key=pseudonymise(base["reseller_id"], secret=secret, prefix="R-", namespace="reseller")
     )
-    fu = fu.assign(
-        participant_id=fu["participant_code"].map(dict(zip(base["participant_code"], pid, strict=True)))
+    fu = followups.assign(
+        participant_id=followups["participant_code"].map(
+            dict(zip(base["participant_code"], pid, strict=True))
+        )
     )
-    participants = participants.sort_values(["cohort", "participant_id"], ignore_index=True)
-    fu = fu.sort_values(["participant_id", "wave"], ignore_index=True)
-    out_participants = participants[list(PARTICIPANT_COLUMNS)]
-    out_followups = fu[list(FOLLOWUP_COLUMNS)].astype({"participant_id": "string"})
-    lineage = {"participants": _lineage(participants), "followups": _lineage(fu)}
-    return SurveyTables(base, programme, out_participants, out_followups, lineage, rows_read, notes)
+    people = people.sort_values(["cohort", "participant_id"], ignore_index=True)
+    return base, people, fu.sort_values(["participant_id", "wave"], ignore_index=True)
+
+
+def _empty_people(columns: tuple[str, ...] = PARTICIPANT_COLUMNS) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(columns))
 
 
 def describe_cohorts(base: pd.DataFrame, programme: Programme) -> Programme:
@@ -266,6 +304,15 @@ def make_audit(
         clean_counts[name] = clean_counts.get(name, 0) + k
     per_file = build_audit(rows_read, ledger, clean_counts, extra=sv.notes | notes)
     check_reconciled(per_file)
+    comparison = {}
+    if len(sv.comparison):  # who was surveyed without being trained: never counted as participants
+        tables = {
+            **tables,
+            "comparison": len(sv.comparison),
+            "comparison_followups": len(sv.comparison_followups),
+        }
+        by_cohort = sv.comparison["cohort"].astype(str).value_counts().sort_index()
+        comparison = {"comparison": {"respondents": {c: int(n) for c, n in by_cohort.items()}}}
     return {
         "impact_version": __version__,
         "raw_dir": raw_name,
@@ -296,6 +343,7 @@ def make_audit(
             "participants_in_survey": int(sv.base["participant_code"].nunique()),
             **match,
         },
+        **comparison,
     }
 
 

@@ -18,6 +18,7 @@ __all__ = ["LARGE_TABLE_ROWS", "SCHEMAS", "validate"]
 
 _money = pa.Column("Int64", pa.Check.ge(0), nullable=True)
 _pid = pa.Column("string", pa.Check.str_matches(r"^P-[0-9a-f]{16}$"), nullable=False)
+_cid = pa.Column("string", pa.Check.str_matches(r"^C-[0-9a-f]{16}$"), nullable=False)
 _rkey = pa.Column("string", pa.Check.str_matches(r"^R-[0-9a-f]{16}$"), nullable=True)
 
 PARTICIPANTS = pa.DataFrameSchema(
@@ -89,11 +90,19 @@ RESELLER_MONTHLY = pa.DataFrameSchema(
     ordered=True,
 )
 
+#: comparison respondents: participant columns, ``C-`` pseudonyms, never a reseller account
+COMPARISON = PARTICIPANTS.update_columns(
+    {"participant_id": {"checks": _cid.checks}, "reseller_key": {"checks": [pa.Check(lambda s: s.isna())]}}
+)
+COMPARISON_FOLLOWUPS = FOLLOWUPS.update_columns({"participant_id": {"checks": _cid.checks}})
+
 SCHEMAS = {
     "participants": PARTICIPANTS,
     "followups": FOLLOWUPS,
     "orders": ORDERS,
     "reseller_monthly": RESELLER_MONTHLY,
+    "comparison": COMPARISON,
+    "comparison_followups": COMPARISON_FOLLOWUPS,
 }
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 import impact.clean.parse as parse
 from impact import config, vocab
+from impact.clean import arms
 from impact.clean.audit import Ledger, review_entries
 from impact.errors import InputError
 from impact.io.raw import EXTRA_FIELDS, INCOMPLETE
@@ -61,6 +62,7 @@ BASELINE_FIELDS = (
     "targets/yearly",
     "reseller/account_id",
     "training/sessions_attended",
+    arms.FIELD,
 )
 BASELINE_REQUIRED = (
     "participant_code",
@@ -126,6 +128,12 @@ def resolve_columns(
             if len(hits) > 1:
                 raise InputError(f"{file}: column {hits[0]!r} ({f}) appears more than once in the header")
             if len(hits) == 1:
+                mapping[f] = hits[0]
+        if f == arms.FIELD and f not in mapping:  # the study group under another name
+            hits = [h for h in frame.columns if _header_key(h).split("/")[-1] in arms.HEADER_ALIASES]
+            if len(hits) > 1:
+                raise InputError(f"{file}: columns {hits[0]!r} and {hits[1]!r} both name the study group")
+            if hits:
                 mapping[f] = hits[0]
     missing = [f for f in required if f not in mapping]
     if missing:
@@ -249,8 +257,10 @@ def clean_baseline(
     """Baseline rows (canonical text columns + source) → one clean row per participant.
 
     Keeps ``phone_e164`` (for linkage) and ``registered_on`` (the registration date, to describe
-    cohorts the programme does not configure) for the pipeline, which drops them before output.
-    Rows without a valid participant code are set aside whole (nobody can be identified). A
+    cohorts the programme does not configure) for the pipeline, which drops them before output,
+    and ``study_group`` (participant or comparison, :mod:`impact.clean.arms`), by which the pipeline
+    splits the respondents. Rows without a valid participant code, or with a study group that is
+    neither, are set aside whole (nobody can be identified, or placed in the right table). A
     confederation answer that matches nothing (after the tolerant matching of
     :func:`impact.clean.parse.normalise_confederation`, with the programme's own spellings) keeps
     the participant with confederation ``unmapped``; the cell is logged, and every unmatched or
@@ -272,9 +282,13 @@ def clean_baseline(
         df["source_file"], ~no_code & (code["value"] != df["participant_code"]), "participant_code_normalised"
     )
 
-    keep = ~no_code
+    group = arms.normalise_study_group(df[arms.FIELD])
+    bad_group = group["value"].isna() & ~no_code
+    ledger.set_aside(df, bad_group, column=arms.FIELD, raw=df[arms.FIELD], reason=group["reason"])
+    keep = ~no_code & ~bad_group
     df = df.loc[keep]
     code_v = code["value"][keep]
+    arm = group["value"][keep]
     answer = (
         df["union/confederation"]
         .astype(object)
@@ -353,6 +367,10 @@ def clean_baseline(
         parse.normalise_reseller_id(df["reseller/account_id"]),
         what="reseller id",
     )
+    # comparison respondents have no platform account: an id they give is not linked to any orders
+    comparison = arm == arms.COMPARISON
+    ledger.count(df["source_file"], comparison & reseller.notna(), "comparison_account_not_used")
+    reseller = reseller.mask(comparison)
     sessions, _ = _apply(
         df,
         ledger,
@@ -377,6 +395,7 @@ def clean_baseline(
             "target_period_reported": period,
             "reseller_id": reseller.astype("string"),
             "sessions_attended": sessions.astype("Int64"),
+            arms.FIELD: arm.astype("string"),
             "phone_e164": phone.astype("string"),
             "registered_on": interview_date(df),
             "source_file": df["source_file"],

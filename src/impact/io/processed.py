@@ -24,7 +24,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from impact.contract import LINEAGE_TABLES, SCOPE, TABLES, CleanData, empty_quarantine, empty_review
+from impact.contract import (
+    LINEAGE_TABLES,
+    OPTIONAL_TABLES,
+    SCOPE,
+    TABLES,
+    CleanData,
+    empty_quarantine,
+    empty_review,
+)
 from impact.errors import InputError
 from impact.io.formulas import neutralise_formulas
 from impact.io.programme import PROGRAMME_JSON, read_programme_json
@@ -159,6 +167,9 @@ class ProcessedWriter:
         for name in TABLES:
             if name not in self.writes:
                 self.early(name, getattr(data, name))
+        for name in OPTIONAL_TABLES:  # only when there are rows (comparison respondents)
+            if len(getattr(data, name)) and name not in self.writes:
+                self.early(name, getattr(data, name))
         for name in LINEAGE_TABLES:
             if name in data.lineage and f"{LINEAGE_DIR}/{name}" not in self.writes:
                 self.early(f"{LINEAGE_DIR}/{name}", data.lineage[name])
@@ -226,6 +237,11 @@ def load(processed_dir: str | Path, *, orders: bool = True, lineage: bool = Fals
     d = Path(processed_dir)
     _require_processed(d)
     tables = {name: _read_table(d / f"{name}.parquet", rows=orders or name != "orders") for name in TABLES}
+    tables |= {
+        name: _read_table(d / f"{name}.parquet")
+        for name in OPTIONAL_TABLES
+        if (d / f"{name}.parquet").exists()
+    }
     q = pd.read_csv(
         d / "quarantine.csv",
         dtype={

@@ -39,6 +39,13 @@ def annex_views(r: CohortResults) -> dict[str, Table]:
         "attrition": r.balance(),
         "data_quality": r.data_quality(),
     }
+    effect = r.impact()  # against the cohort's comparison group, when it has one
+    if effect.available:
+        views |= {
+            "impact_recovery_ratio": effect.did("recovery_ratio"),
+            "impact_income": effect.did("income_idr"),
+            "impact_balance": effect.balance(),
+        }
     if r.params.internal:
         views["quarantine_summary"] = r.quarantine_summary()
     return {name: v for name, v in views.items() if isinstance(v, Table)}

@@ -18,6 +18,8 @@ import math
 from datetime import date
 
 from impact import vocab
+from impact.publish.messages_programme import MESSAGES_PROGRAMME
+from impact.publish.messages_workbench import MESSAGES_WORKBENCH
 
 __all__ = ["LANGUAGES", "Text"]
 
@@ -329,8 +331,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "kurang dari {k} orang terdaftar: terlalu sedikit untuk menampilkan angka tentang mereka",
     ),
     "why_small_median": (
-        "a median needs at least {k} people with an answer, and fewer than two groups had that many",
-        "median memerlukan sedikitnya {k} orang yang menjawab, dan kurang dari dua kelompok mencapainya",
+        "a median needs at least {k} people with an answer, and fewer than two groups had that many "
+        "(or could be shown without letting a smaller group be worked out)",
+        "median memerlukan sedikitnya {k} orang yang menjawab, dan kurang dari dua kelompok mencapainya "
+        "(atau dapat ditampilkan tanpa membuat kelompok yang lebih kecil dapat dihitung)",
     ),
     "chart_missing": (
         "Not drawn (fewer than {k} people with an answer, too few for a median): {groups}.",
@@ -399,9 +403,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sum_by_sex_hidden": (
         "Figures by sex are not published for the {months}-month follow-up: a group has fewer than {kq} "
-        "people with income data.",
+        "people with income data, or its figures could be worked out from the others' (people who did "
+        "not state their sex are a group of their own).",
         "Angka menurut jenis kelamin tidak dipublikasikan untuk tindak lanjut {months} bulan: ada kelompok "
-        "dengan kurang dari {kq} orang berdata pendapatan.",
+        "dengan kurang dari {kq} orang berdata pendapatan, atau angkanya dapat dihitung dari angka kelompok "
+        "lain (peserta yang tidak menyebutkan jenis kelamin adalah kelompok tersendiri).",
     ),
     "sum_source_survey": ("{share} as participants reported it", "{share} menurut laporan peserta"),
     "sum_source_platform": (
@@ -480,6 +486,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- printed pages (the PDF's running header and footer) ---------------------------------------
     "page_x_of_y": ("page {page} of {pages}", "halaman {page} dari {pages}"),
+    # --- the programme report, the impact section, what evidence a report is ------------------------
+    **MESSAGES_PROGRAMME,
+    # --- the analysts' workbench -------------------------------------------------------------------
+    **MESSAGES_WORKBENCH,
 }
 
 

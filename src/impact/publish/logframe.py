@@ -56,12 +56,19 @@ def logframe_cells(r) -> dict[str, tuple[Cells, str, str]]:
 
 
 def logframe(r) -> Table | Note:
-    t = r.text
-    wave = r.latest_wave
+    cohort = r.cohort
+    trained = cohort.trained if cohort is not None else None
+    return logframe_table(r, logframe_cells(r), trained=trained, wave=r.latest_wave)
+
+
+def logframe_table(x, indicators: dict, *, trained: int | None, wave: str | None) -> Table | Note:
+    """The logframe of a cohort's or the programme's results ``x`` (its ``text``, ``rules``,
+    ``programme`` and ``participants``): the number trained (a published programme fact) and each
+    indicator's cells (indicator → (cells, unit, source key)) against the programme's targets."""
+    t = x.text
     fmt = {"share": t.pct, "ratio": t.ratio}
     rows, excel = [], []
-    cohort = r.cohort
-    if cohort is not None and cohort.trained is not None:  # a published programme fact, not a statistic
+    if trained is not None:  # a published programme fact, not a statistic
         rows.append(
             (
                 "trained",
@@ -69,7 +76,7 @@ def logframe(r) -> Table | Note:
                 {
                     "baseline": "–",
                     "target": t.t("target_not_set"),
-                    "actual": t.int(cohort.trained),
+                    "actual": t.int(trained),
                     "achieved": "–",
                     "female": "–",
                     "male": "–",
@@ -80,29 +87,28 @@ def logframe(r) -> Table | Note:
         excel.append(
             {
                 t.t("col_indicator"): t.t("lf_trained"),
-                t.t("col_actual"): cohort.trained,
+                t.t("col_actual"): trained,
                 t.t("col_source"): t.t("src_programme"),
             }
         )
-    base = baseline_ratio(r.participants)
+    base = baseline_ratio(x.participants)
     baselines = {
         "share_recovered": float((base >= 1)[base.notna()].mean()) if base.notna().any() else None,
-        "median_recovery_ratio": float(base.median()) if base.notna().sum() >= r.rules.k_quantile else None,
+        "median_recovery_ratio": float(base.median()) if base.notna().sum() >= x.rules.k_quantile else None,
     }
-    for indicator, (cells, unit, source) in logframe_cells(r).items():
-        target = r.programme.target(indicator)
-        actual = cells.shown(TOTAL, "value", r.rules)
+    public = x.rules.public
+    for indicator, (cells, unit, source) in indicators.items():
+        target = x.programme.target(indicator)
+        actual = cells.shown(TOTAL, "value", x.rules)
+        hidden_total = actual is None and bool(cells.reasons.loc[TOTAL, "value"]) and public
         by_sex = {}
         for g in vocab.GENDERS:
-            value = cells.shown(g, "value", r.rules) if g in cells.values.index else None
-            n = cells.shown(g, "n", r.rules) if g in cells.values.index else None
-            hidden = (
-                g in cells.values.index
-                and cells.values.loc[g, "n"] > 0
-                and (value is None or n is None)
-                and r.rules.public
+            value = cells.shown(g, "value", x.rules) if g in cells.values.index else None
+            n = cells.shown(g, "n", x.rules) if g in cells.values.index else None
+            hidden = g in cells.values.index and cells.values.loc[g, "n"] > 0 and (value is None or n is None)
+            text = (
+                "c" if hidden and public else ("–" if value is None else f"{fmt[unit](value)} (n={t.int(n)})")
             )
-            text = "c" if hidden else ("–" if value is None else f"{fmt[unit](value)} (n={t.int(n)})")
             sex_target = getattr(target, "women" if g == "female" else "men", None) if target else None
             if sex_target is not None:
                 text += f"; {t.t('col_target').lower()} {fmt[unit](sex_target)}"
@@ -110,7 +116,7 @@ def logframe(r) -> Table | Note:
         target_value = target.target if target else None
         achieved = actual / target_value if actual is not None and target_value else None
         baseline = target.baseline if target and target.baseline is not None else baselines.get(indicator)
-        src = t.t(source, wave=t.wave(wave)) if wave else t.t(source, wave="–")
+        src = t.t(source, wave=t.wave(wave) if wave else "–")
         rows.append(
             (
                 indicator,
@@ -118,9 +124,7 @@ def logframe(r) -> Table | Note:
                 {
                     "baseline": fmt[unit](baseline),
                     "target": fmt[unit](target_value) if target_value is not None else t.t("target_not_set"),
-                    "actual": "c"
-                    if actual is None and cells.reasons.loc[TOTAL, "value"] and r.rules.public
-                    else fmt[unit](actual),
+                    "actual": "c" if hidden_total else fmt[unit](actual),
                     "achieved": t.pct(achieved),
                     "female": by_sex["female"],
                     "male": by_sex["male"],
@@ -131,12 +135,10 @@ def logframe(r) -> Table | Note:
         excel.append(
             {
                 t.t("col_indicator"): t.t(f"lf_{indicator}"),
-                t.t("col_baseline"): excel_value(baseline, unit, public=r.rules.public),
-                t.t("col_target"): excel_value(target_value, unit, public=r.rules.public),
-                t.t("col_actual"): "c"
-                if actual is None and r.rules.public and cells.reasons.loc[TOTAL, "value"]
-                else excel_value(actual, unit, public=r.rules.public),
-                t.t("col_achieved"): excel_value(achieved, "share", public=r.rules.public),
+                t.t("col_baseline"): excel_value(baseline, unit, public=public),
+                t.t("col_target"): excel_value(target_value, unit, public=public),
+                t.t("col_actual"): "c" if hidden_total else excel_value(actual, unit, public=public),
+                t.t("col_achieved"): excel_value(achieved, "share", public=public),
                 t.t("female"): by_sex["female"],
                 t.t("male"): by_sex["male"],
                 t.t("col_source"): src,

@@ -14,7 +14,16 @@ from impact import config, vocab
 from impact.measure import stats
 from impact.publish.release import TOTAL, Cells
 
-__all__ = ["legend", "methods", "notes", "summary", "summary_sentences", "title_block"]
+__all__ = [
+    "comparison_respondents",
+    "evidence",
+    "legend",
+    "methods",
+    "notes",
+    "summary",
+    "summary_sentences",
+    "title_block",
+]
 
 #: a normalised difference at least this large, between those who stayed and those who left, is named
 IMBALANCE = 0.25
@@ -200,9 +209,23 @@ def _income_source_sentence(r) -> str | None:
     return t.t("sum_source_small" if small else "sum_source_share", shares="; ".join(parts))
 
 
+def comparison_respondents(audit: dict, cohort: str | None = None) -> int:
+    """How many comparison respondents (surveyed, not trained) the cleaning found for ``cohort``
+    (every cohort when None): ``audit.json``'s ``comparison.respondents``; 0 without any."""
+    found = (audit or {}).get("comparison", {}).get("respondents", {})
+    return int(sum(found.values()) if cohort is None else found.get(cohort, 0))
+
+
+def evidence(r) -> str:
+    """What kind of evidence the report is: a description of participants, or (with a comparison
+    group for its cohort) that plus an estimate of the effect against the comparison group."""
+    n = comparison_respondents(r.audit, r.params.cohort)
+    return r.text.t("cav_evidence_comparison", n=r.text.int(n)) if n else r.text.t("cav_evidence_descriptive")
+
+
 def _caveats(r) -> list[str]:
     t = r.text
-    out = []
+    out = [evidence(r)]
     answered, planned = r.answered_waves, r.wave_list
     waves = ", ".join(t.wave(w) for w in answered) or "–"
     missing = [t.wave(w) for w in planned if w not in answered]
@@ -256,6 +279,11 @@ def methods(r) -> str:
         t.t("meth_min_wage"),
         t.t("real_terms_note") if p.real_terms else t.t("nominal_note"),
         t.t("meth_privacy", k=p.min_cell_size, kq=r.rules.k_quantile),
+        t.t(
+            "meth_evidence_comparison"
+            if comparison_respondents(r.audit, p.cohort)
+            else "meth_evidence_descriptive"
+        ),
     ]
     return "\n".join(f"- {i}" for i in items)
 

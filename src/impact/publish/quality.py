@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from impact.measure.reference import missing_district_years, unknown_districts
 from impact.publish.release import TOTAL
 from impact.publish.views import Column, Note, Table, excel_value
 
-__all__ = ["balance", "data_quality", "quarantine_summary"]
+__all__ = ["balance", "data_quality", "quarantine_summary", "reference_notes"]
 
 
 def balance(r) -> Table | Note:
@@ -130,3 +131,25 @@ def quarantine_summary(r) -> Table | Note:
         Column("entries", t.t("col_entries"), "text"),
     ]
     return Table("quarantine", columns, rows, g, group_label=t.t("col_file"))
+
+
+def reference_notes(wages: pd.DataFrame, p: pd.DataFrame, waves: pd.DataFrame, where: str) -> list[str]:
+    """What the reference data could not answer: districts and district-years without a UMK."""
+    notes = []
+    unknown = unknown_districts(wages, p["district"])
+    if unknown:
+        n = int(p["district"].isin(unknown).sum())
+        notes.append(
+            f"Minimum wage: {len(unknown)} district name(s) given by {n} participant(s) are not in the "
+            "minimum-wage reference table; 'at least the minimum wage' is missing for them."
+        )
+    asked = waves.dropna(subset=["interview_date"])
+    gaps = missing_district_years(wages, asked["district"], asked["interview_date"].dt.year)
+    if gaps:
+        listed = "; ".join(f"{d} {y}" for d, y in gaps)
+        notes.append(
+            f"Minimum wage: no sourced UMK for {listed} in the reference data; 'at least the minimum wage' "
+            "is missing for interviews there and then (add the decree's figure to the programme's reference "
+            "file to fill it)."
+        )
+    return notes

@@ -21,6 +21,11 @@ shown or hidden the same way everywhere. The rules, in order:
    quantiles of five values give back all five).
 4. **Dominance** (``d``): a ratio of sums is hidden when one or two people hold more than 90% of
    either sum.
+5. **None or all** (``c``): "none of them recovered" (or "all of them answered") is an attribute
+   disclosure about every person of a group. Where the hidden groups of a breakdown would be
+   shown, by the total minus the shown groups, to have none or all of them with an attribute
+   (recovered, answered) while the total has a mix, one more group's count of the attribute is
+   hidden (:func:`protect_attribute`).
 
 Public outputs show every hidden figure as ``c`` (one symbol, so the reason — which tells which
 group is the small one — is not published); internal outputs show every figure, with the reason
@@ -38,7 +43,17 @@ import pandas as pd
 
 from impact.config import ReportParams
 
-__all__ = ["HIDDEN", "MARKS", "PROTECTION", "Cells", "Rules", "inherit", "protect_line"]
+__all__ = [
+    "HIDDEN",
+    "MARKS",
+    "PROTECTION",
+    "Cells",
+    "Rules",
+    "inherit",
+    "protect_attribute",
+    "protect_counts_within",
+    "protect_line",
+]
 
 #: a breakdown's hidden groups together hold at least (their number + PROTECTION) people, so a
 #: reader who subtracts the shown ones from the total can narrow none of them to fewer than three
@@ -95,6 +110,10 @@ class Cells:
         value = self.values.loc[group, stat]
         return None if pd.isna(value) else float(value)
 
+    def small_groups(self) -> list[str]:
+        """The groups hidden as small (rule 1) — their count is 1 to k − 1."""
+        return [g for g, why in self.reasons[self.count].items() if why == "s"]
+
     def visible(self, group: str, rules: Rules) -> bool:
         """Whether the group's count is shown to this audience."""
         return group in self.values.index and (not rules.public or not self.reasons.loc[group, self.count])
@@ -114,6 +133,7 @@ def protect_line(
     rules: Rules,
     fixed: Sequence[str] = (),
     counts: Sequence[str] = (),
+    forced: Sequence[str] = (),
 ) -> Cells:
     """Decide what of one breakdown may be shown (rules 1–4 of the module docstring).
 
@@ -122,21 +142,24 @@ def protect_line(
     boolean per group (rule 4) for ``dominance_stats``. ``fixed``: columns shown whatever happens to
     their row (figures the programme has already published, like the number trained). ``counts``:
     the stats that are other counts of the group's people (registered, answered): still counts
-    when ``count`` is 0, where the other statistics are undefined.
+    when ``count`` is 0, where the other statistics are undefined. ``forced``: groups hidden as
+    small whatever ``count`` says — a small group of another breakdown of the same people (those
+    registered), whose "0 with income data" would say what none of them did (rule 5).
     Pure; the input is not changed.
     """
     columns = [count, *stats]
     values = frame[columns].copy()
     n = values[count].astype("Float64").fillna(0).to_numpy(dtype=float)
     groups = np.array([g != TOTAL for g in values.index])
-    small = (n >= 1) & (n < rules.k)
+    force = np.array([g in set(forced) for g in values.index], dtype=bool) & groups
+    small = ((n >= 1) & (n < rules.k)) | force
     hidden = small.copy()
     total_at = list(values.index).index(TOTAL) if TOTAL in values.index else None
     while (hidden & groups).any() and (total_at is None or not hidden[total_at]):
         # the hidden groups' sum is the total minus the shown ones: it must leave each of them
         # undetermined with room to spare (one group alone is its sum; two groups of one person
         # summing to 2 are each 1)
-        people = hidden & groups & (n > 0)
+        people = hidden & groups & ((n > 0) | force)
         if people.sum() >= 2 and n[people].sum() >= people.sum() + PROTECTION:
             break
         candidates = groups & ~hidden & (n > 0)
@@ -181,3 +204,76 @@ def inherit(cells: Cells, stat: str, base: Cells, *, dependents: Sequence[str] =
     for d in dependents:
         reasons[d] = reasons[d].mask(hidden & (reasons[d] == ""), reasons[stat])
     return Cells(cells.values, reasons, cells.count)
+
+
+def protect_attribute(cells: Cells, stat: str, base: str, *, dependents: Sequence[str] = ()) -> Cells:
+    """``cells`` with rule 5 applied to the attribute count ``stat`` (e.g. ``n_recovered``) of the
+    people counted in ``base`` (e.g. ``n``): while the groups hiding ``stat`` are, by subtraction,
+    all without the attribute (or all with it) and the total is not, the shown group with the
+    fewest people that has a mix is hidden too (``stat`` and its ``dependents``, the rates over
+    it), else the total. Pure.
+    """
+    values, reasons = cells.values, cells.reasons.copy()
+    if stat not in values or base not in values or TOTAL not in values.index:
+        return cells
+    a = values[stat].astype("Float64").fillna(0).to_numpy(dtype=float)
+    b = values[base].astype("Float64").fillna(0).to_numpy(dtype=float)
+    codes = list(values.index)
+    total = codes.index(TOTAL)
+    groups = np.array([g != TOTAL for g in codes])
+    while reasons.iloc[total][stat] == "":
+        hidden = groups & (reasons[stat] != "").to_numpy()
+        if not hidden.any() or b[hidden].sum() == 0:
+            break
+        none = a[hidden].sum() == 0 and a[total] > 0
+        every = a[hidden].sum() == b[hidden].sum() and a[total] < b[total]
+        if not (none or every):
+            break
+        mixed = groups & ~hidden & (b > 0) & ((a > 0) if none else (a < b))
+        at = np.flatnonzero(mixed)[np.argmin(b[mixed])] if mixed.any() else total
+        for column in (stat, *dependents):
+            if column in reasons:
+                reasons.iloc[at, reasons.columns.get_loc(column)] = "c"
+    return Cells(values, reasons, cells.count)
+
+
+def protect_counts_within(cells: Cells) -> Cells:
+    """A recovery breakdown (:meth:`impact.publish.results.CohortResults.line`) with rules 1 and 5
+    applied to the counts within each group: a group whose registered count (``n_eligible``) is a
+    small group (``s``) shows none of its counts (not even "none answered"); a group whose
+    registered count is hidden shows no count of none or all of it (it may be small, for all a
+    reader knows); and the hidden groups are never, by subtraction, all or none answered or with
+    income data (of those registered) or recovered (of those with data)."""
+    reasons = cells.reasons.copy()
+    values = cells.values
+    row = list(reasons.columns)  # hiding the group's count hides its row
+    base_hidden = (reasons["n_eligible"] != "").to_numpy()
+    small = (reasons["n_eligible"] == "s").to_numpy()
+
+    def number(column: str) -> np.ndarray:
+        return values[column].astype("Float64").fillna(0).to_numpy(dtype=float)
+
+    registered = number("n_eligible")
+    extremes = {
+        "n_responded": (number("n_responded"), registered, ("n_responded", "response_rate")),
+        cells.count: (number(cells.count), registered, row),
+        "n_recovered": (number("n_recovered"), number(cells.count), ("n_recovered", *_RECOVERED)),
+    }
+    for column, (a, b, hide) in extremes.items():
+        if column not in reasons:
+            continue
+        extreme = base_hidden & (b > 0) & ((a == 0) | (a >= b))
+        if column == cells.count:  # a row with people and data is hidden only as a whole
+            extreme = base_hidden & (a == 0) & (registered > 0)
+        mask = extreme | (small if column == "n_responded" else False)
+        for c in hide:
+            if c in reasons:
+                reasons[c] = reasons[c].mask(mask & (reasons[c] == "").to_numpy(), "c")
+    cells = Cells(values, reasons, cells.count)
+    cells = protect_attribute(cells, "n_responded", "n_eligible", dependents=("response_rate",))
+    cells = protect_attribute(cells, cells.count, "n_eligible", dependents=row)
+    return protect_attribute(cells, "n_recovered", cells.count, dependents=_RECOVERED)
+
+
+#: the statistics of a group's recovered count
+_RECOVERED = ("share_recovered", "share_recovered_low", "share_recovered_high")

@@ -24,11 +24,15 @@ from impact.config import ReportParams
 from impact.contract import CleanData
 from impact.errors import ParameterError
 from impact.measure import indicators, stats, tables
-from impact.measure.reference import missing_district_years, reference_tables, unknown_districts
+from impact.measure.reference import reference_tables
 from impact.programme import Programme
-from impact.publish import disclosure
+from impact.publish import disclosure, people, workbench
+from impact.publish import trend as monthly
+from impact.publish.as_of import check_as_of, cut_platform
+from impact.publish.export import export_results
 from impact.publish.i18n import Text
-from impact.publish.release import TOTAL, Cells, Rules, inherit, protect_line
+from impact.publish.quality import reference_notes
+from impact.publish.release import TOTAL, Cells, Rules, inherit, protect_counts_within, protect_line
 
 __all__ = ["DIMENSIONS", "INTERSECTION", "CohortResults", "build", "check_params"]
 
@@ -70,6 +74,7 @@ def check_params(params: ReportParams, data: CleanData) -> ReportParams:
         raise ParameterError(
             f"unknown cohort {params.cohort!r}; valid cohorts: {', '.join(cohorts) or 'none'}"
         )
+    check_as_of(params.as_of, data.programme.cohorts.get(params.cohort))
     return params
 
 
@@ -87,6 +92,8 @@ class CohortResults:
     notes: list[str] = field(default_factory=list)
     programme: Programme = field(default_factory=Programme)
     review: pd.DataFrame | None = None
+    #: the cleaned data the results were built from (for the comparison group of :meth:`impact`)
+    source: CleanData | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
     # --- basics --------------------------------------------------------------------------------------
@@ -131,6 +138,7 @@ class CohortResults:
             f"CohortResults({p.cohort}, {p.confederation}, {p.audience}, lang={p.lang}): {n} participants; "
             f"answered {by_wave or 'no follow-up yet'}; waves {', '.join(self.wave_list)}; "
             f"min cell {p.min_cell_size}, {'real' if p.real_terms else 'nominal'} terms"
+            + (f"; as of {p.as_of}" if p.as_of else "")
         )
 
     def _repr_html_(self) -> str:
@@ -164,12 +172,12 @@ class CohortResults:
         ``"confederation"`` (internal reports also ``["confederation", "gender"]``)."""
         from impact.publish import sections
 
-        return sections.recovery(self, by=self._by(by), wave=wave)
+        return workbench.label_terms(self, sections.recovery(self, by=self._by(by), wave=wave))
 
     def trajectory_figure(self, *, by: str | None = "gender", **style):
         from impact.publish import sections
 
-        return sections.trajectory(self, by=self._by(by, two_way=False), **style)
+        return workbench.label_terms(self, sections.trajectory(self, by=self._by(by, two_way=False), **style))
 
     def comparisons(self):
         from impact.publish import sections
@@ -179,12 +187,12 @@ class CohortResults:
     def time_to_recovery(self):
         from impact.publish import sections
 
-        return sections.survival(self)
+        return workbench.label_terms(self, sections.survival(self))
 
     def survival_figure(self, **style):
         from impact.publish import sections
 
-        return sections.survival_figure(self, **style)
+        return workbench.label_terms(self, sections.survival_figure(self, **style))
 
     def income_sources(self):
         from impact.publish import platform
@@ -215,6 +223,30 @@ class CohortResults:
         from impact.publish import platform
 
         return platform.targets(self)
+
+    # --- the analysts' workbench (publish.workbench, .trend, .people; files: publish.export) ---------
+    table = workbench.table
+    trend = monthly.trend
+    trend_figure = monthly.trend_figure
+    participants_view = people.participants_view
+    subset = people.subset
+    export = export_results
+
+    def impact(self):
+        """The programme's effect against the cohort's comparison group, if it has one: difference
+        in differences at each wave, event study and balance (:class:`impact.publish.impact.
+        ImpactResults`; ``.available`` is False without one).
+
+        >>> e = build(data, cohort="karawang-2023").impact()                        # doctest: +SKIP
+        >>> e.did("recovery_ratio"), e.event_study_figure(), e.balance()            # doctest: +SKIP
+        """
+        from impact.publish.impact import impact_results
+
+        if "impact" not in self._cache:
+            self._cache["impact"] = impact_results(
+                self.source, self.params, cohorts={self.params.cohort: self}
+            )
+        return self._cache["impact"]
 
     def logframe(self):
         from impact.publish.logframe import logframe
@@ -292,25 +324,27 @@ class CohortResults:
     def _by(self, by, *, two_way: bool = True) -> str | None:
         """``by`` as one dimension name: ``"gender"``, ``["gender"]`` and ``("gender",)`` are the
         same; ``["confederation", "gender"]`` (either order) is :data:`INTERSECTION`, internal only."""
-        if by is None or by == [] or by == ():
+        by = workbench.by_list(by)  # a name or a list of names; anything else says so
+        if not by:
             return None
-        if isinstance(by, list | tuple):
-            if sorted(by) == ["confederation", "gender"] and two_way:
-                if self.rules.public:
-                    raise ParameterError(
-                        "by=['confederation', 'gender']: the confederation × sex table is internal "
-                        "only (published next to the one-way tables it could be differenced); "
-                        "give one of gender, confederation, or build with audience='internal'"
-                    )
-                return INTERSECTION
-            if len(by) != 1:
+        if sorted(by) == ["confederation", "gender"] and two_way:
+            if self.rules.public:
                 raise ParameterError(
-                    f"by={by!r}: give one of {', '.join(DIMENSIONS)}"
-                    + (" or ['confederation', 'gender']" if two_way else "")
+                    "by=['confederation', 'gender']: the confederation × sex table is internal "
+                    "only (published next to the one-way tables it could be differenced); "
+                    "give one of gender, confederation, or build with audience='internal'"
                 )
-            by = by[0]
+            return INTERSECTION
+        if len(by) != 1:
+            raise ParameterError(
+                f"by={by!r}: give one of {', '.join(DIMENSIONS)}"
+                + (" or ['confederation', 'gender']" if two_way else "")
+            )
+        by = by[0]
         if by not in DIMENSIONS:
-            raise ParameterError(f"by={by!r}: expected one of {', '.join(DIMENSIONS)}")
+            raise ParameterError(
+                f"by={by!r}: expected one of {', '.join(DIMENSIONS)} (any participant column: r.table(by=...))"
+            )
         return by
 
     def line(self, wave: str, dimension: str | None = None) -> Cells:
@@ -338,9 +372,11 @@ class CohortResults:
             dominance_stats=("ratio_of_sums",),
             rules=self.rules,
             counts=("n_eligible", "n_responded"),
+            forced=self.profile_cells(dimension).small_groups(),
         )
         # the registered counts are the profile's: hidden where it hides them, in every wave
-        return inherit(cells, "n_eligible", self.profile_cells(dimension), dependents=("response_rate",))
+        cells = inherit(cells, "n_eligible", self.profile_cells(dimension), dependents=("response_rate",))
+        return protect_counts_within(cells)  # none or all of a hidden group: rule 5
 
     def _dominated(self, w: pd.DataFrame, wave: str, dimension: str) -> pd.Series:
         """Groups whose sums of income (now or before) are dominated by one or two people."""
@@ -480,7 +516,7 @@ class CohortResults:
 # --- building ---------------------------------------------------------------------------------------
 
 
-def _filter(data: CleanData, params: ReportParams) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _filter(data: CleanData, params: ReportParams) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list]:
     p = data.participants[data.participants["cohort"] == params.cohort]
     if params.confederation != "all":
         p = p[p["confederation"] == params.confederation]
@@ -488,11 +524,13 @@ def _filter(data: CleanData, params: ReportParams) -> tuple[pd.DataFrame, pd.Dat
     fu = data.followups[data.followups["participant_id"].isin(ids)]
     keys = set(p["reseller_key"].dropna())
     rm = data.reseller_monthly[data.reseller_monthly["reseller_key"].isin(keys)]
+    notes = []
     if params.as_of is not None:
         cut = pd.Timestamp(params.as_of)
         fu = fu[fu["interview_date"].isna() | (fu["interview_date"] <= cut)]
-        rm = rm[rm["month"] <= cut]
-    return p, fu, rm
+        rm, note = cut_platform(rm, data.orders, as_of=params.as_of)
+        notes += [note] if note else []
+    return p, fu, rm, notes
 
 
 def build(
@@ -506,13 +544,22 @@ def build(
 
     ``params`` is a :class:`~impact.config.ReportParams`, or give its fields as keywords
     (``build(data, cohort="sukabumi-2023", audience="internal")``).
+
+    ``as_of="YYYY-MM-DD"`` shows the cohort as it stood at the end of that day: follow-up answers
+    interviewed by then, platform months before it whole and its own month up to that day — cut
+    by day from the order table when it is loaded (``impact.load(folder)`` loads it; given a folder
+    with ``as_of``, build reads it), else the whole month, which ``r.notes`` then says. A day
+    before the cohort's training month is a :class:`~impact.errors.ParameterError`.
+
+    >>> r = build(data, cohort="sukabumi-2023", as_of="2024-06-15")             # doctest: +SKIP
     """
-    data = source if isinstance(source, CleanData) else io.load(source, orders=False)
-    params = check_params(params or ReportParams(**kwargs), data)
+    params = params or ReportParams(**kwargs)
+    data = source if isinstance(source, CleanData) else io.load(source, orders=params.as_of is not None)
+    params = check_params(params, data)
     programme = data.programme
     files = io.read_reference(reference_dir, spec=programme.reference)
     wages, cpi = reference_tables(files)
-    p, fu, rm = _filter(data, params)
+    p, fu, rm, cut_notes = _filter(data, params)
     waves = indicators.recovery_by_wave(
         p,
         fu,
@@ -524,7 +571,9 @@ def build(
         partial=params.partial_threshold,
         cohorts=programme.cohorts,
     )
+    # through the as-of month, or the platform data's last month if that is earlier
     through = pd.Timestamp(params.as_of).to_period("M").to_timestamp() if params.as_of else None
+    through = min(through, data.reseller_monthly["month"].max()) if through and len(rm) else through
     months = indicators.participant_months(
         p, rm if len(rm) else data.reseller_monthly.iloc[:0], through=through, cohorts=programme.cohorts
     )
@@ -533,7 +582,7 @@ def build(
         if len(months)
         else pd.DataFrame(columns=["participant_id", "ever_sold", "gender"])
     )
-    notes = _reference_notes(wages, p, waves, files.folder)
+    notes = [*cut_notes, *reference_notes(wages, p, waves, files.folder)]
     cohort = programme.cohorts.get(params.cohort)
     if cohort is not None and cohort.inferred:
         notes.append(
@@ -542,27 +591,5 @@ def build(
             f"(training month {cohort.training_month:%B %Y}, from the baseline registration dates)."
         )
     return CohortResults(
-        params, p, waves, months, sales, data.audit, data.quarantine, notes, programme, data.review
+        params, p, waves, months, sales, data.audit, data.quarantine, notes, programme, data.review, data
     )
-
-
-def _reference_notes(wages: pd.DataFrame, p: pd.DataFrame, waves: pd.DataFrame, where: str) -> list[str]:
-    """What the reference data could not answer: districts and district-years without a UMK."""
-    notes = []
-    unknown = unknown_districts(wages, p["district"])
-    if unknown:
-        n = int(p["district"].isin(unknown).sum())
-        notes.append(
-            f"Minimum wage: {len(unknown)} district name(s) given by {n} participant(s) are not in the "
-            "minimum-wage reference table; 'at least the minimum wage' is missing for them."
-        )
-    asked = waves.dropna(subset=["interview_date"])
-    gaps = missing_district_years(wages, asked["district"], asked["interview_date"].dt.year)
-    if gaps:
-        listed = "; ".join(f"{d} {y}" for d, y in gaps)
-        notes.append(
-            f"Minimum wage: no sourced UMK for {listed} in the reference data; 'at least the minimum wage' "
-            "is missing for interviews there and then (add the decree's figure to the programme's reference "
-            "file to fill it)."
-        )
-    return notes

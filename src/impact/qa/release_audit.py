@@ -29,11 +29,10 @@ and largest value consistent with everything published. The audit fails when:
 2. a hidden count that may be small (1 to k − 1) is determined exactly, or narrowed to fewer
    than three possible values (:data:`PROTECTION`) — a hidden or missing group shown by the
    figures to hold k or more people is no small group;
-3. a small hidden group's result is known exactly — both how many recovered and of how many;
-4. a median or other quantile is shown (in a table or a chart) for fewer than ``k_quantile``
-   people;
-5. the same figure differs between two files of the release (English and Indonesian editions,
-   HTML and annex);
+3. a small hidden group's result is known exactly (how many recovered, of how many), or that
+   none or all of it recovered, answered or held an account (:mod:`impact.qa.release_groups`);
+4. a median or other quantile is shown (in a table or a chart) for fewer than ``k_quantile`` people;
+5. the same figure differs between two files of the release (the two languages, HTML and annex);
 6. a cell of a public annex is a formula.
 
 Each failure is printed on one line with the figures it follows from. What it does not model
@@ -52,6 +51,7 @@ from pathlib import Path
 import numpy as np
 
 from impact import config, vocab
+from impact.qa.release_groups import check_groups
 from impact.qa.release_read import ALL, Figure, Report, _array, _estimate, parse_figure, read_html
 
 __all__ = ["AuditResult", "Figure", "Finding", "audit_release", "parse_figure", "read_html"]
@@ -92,12 +92,14 @@ COUNT_STATS: dict[str, dict[str, str | None]] = {
     "income_sources": {"n": None},
     "targets": {"n": None, "n_platform": None},
     "comparisons": {"n": None},
+    "custom": {"n_eligible": None, "n_responded": None, "n": None},  # an analyst's r.table(by=...)
+    "trend": {"n_accounts": None, "n_active": None},  # r.trend(by=...): like "activity"
 }
 #: counts of an attribute within a published group (not groups themselves): read, not size-checked
-ATTRIBUTE_COUNTS = frozenset({("activity", "n_active"), ("commission", "n_active")})
+ATTRIBUTE_COUNTS = frozenset({("activity", "n_active"), ("commission", "n_active"), ("trend", "n_active")})
 #: the count a quantile of each table is computed over
-QUANTILE_BASE = {"recovery": "n", "profile": "n", "commission": "n_active", "targets": "n"}
-QUANTILE_BASE_BY_STAT = {"median_attainment_platform": "n_platform"}
+QUANTILE_BASE = {"recovery": "n", "profile": "n", "commission": "n_active", "targets": "n", "custom": "n"}
+QUANTILE_BASE_BY_STAT = {"median_attainment_platform": "n_platform", "median_commission_idr": "n_active"}
 _PEOPLE = (
     r"(?:women|men|answered|registered|participants|people|union members|reseller accounts|"
     r"perempuan|laki-laki|menjawab|terdaftar|peserta|orang|anggota serikat|akun)"
@@ -412,24 +414,22 @@ def _audit_cohort(
                     "narrow", f.where(), f"{name} is hidden but must be {lo:g}–{hi:g}: {model.explain(i)}"
                 )
             )
-    # a hidden group's result: how many recovered, and of how many, both known
-    for i, f in hidden.items():
-        q, w, c, s = next(key for key, v in model.index.items() if v == i)
-        if q != N:
-            continue
-        rec = model.index[(REC, w, c, s)]
-        got, solves = model.bounds([rec], upper=limit)
+
+    # what the release says about the people inside a hidden small group (rule 3)
+    def solve(targets: list[int]) -> dict[int, tuple[float, float]]:
+        got, solves = model.bounds(targets, upper=limit)
         result.solves += solves
-        n_lo, n_hi = bounds[i]
-        r_lo, r_hi = got[rec]
-        if n_lo == n_hi and r_lo == r_hi and 1 <= n_lo < k:
-            result.findings.append(
-                Finding(
-                    "derived",
-                    f.where(),
-                    f"{cohort}: {model.name(i)}: {r_lo:g} of {n_lo:g} recovered is determined",
-                )
-            )
+        return got
+
+    check_groups(
+        model,
+        hidden,
+        bounds,
+        solve=solve,
+        k=k,
+        cohort=cohort,
+        finding=lambda kind, where, message: result.findings.append(Finding(kind, where, message)),
+    )
 
 
 def _logframe(f: Figure, model: _Model, count, share, *, k: int, kq: int, result: AuditResult) -> None:

@@ -43,7 +43,9 @@ def for_cohort(stamp: dict[str, Any], processed_dir: Path, cohort: str) -> dict[
     """``stamp`` with only the inputs a cohort's report is made from: the survey files that hold
     rows of its participants (from the processed folder's lineage), and every other input (sales
     exports, programme.toml, corrections, forms — shared by all cohorts). Without lineage the stamp
-    is returned as it is."""
+    is returned as it is, and so it is for the programme report (every cohort's inputs)."""
+    if cohort == "programme":
+        return stamp
     processed_dir = Path(processed_dir)
     files: set[str] = set()
     try:

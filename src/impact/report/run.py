@@ -26,7 +26,7 @@ from impact.report.execute import execute_notebook
 from impact.report.html import check_offline, to_html
 from impact.report.index import write_index
 from impact.report.kernels import Kernel, start_kernel
-from impact.report.manifest import notebook_parameters, report_title
+from impact.report.manifest import PROGRAMME, bundled_programme_notebook, notebook_parameters, report_title
 from impact.report.pdf import CHROMIUM_ENV, ChromiumPrinter, PageMarks, find_chromium, html_to_pdf
 from impact.report.provenance import reproducibility_stamp, stamp_text
 from impact.report.summary import RunSummary
@@ -165,9 +165,7 @@ def _run_one(task: _Task) -> _Result:
                     stage / f"{spec.slug}.pdf",
                     chromium=task.chromium,
                     notes=notes,
-                    marks=PageMarks.for_report(
-                        spec, io.read_programme_json(task.processed_dir).cohort_name(spec.cohort)
-                    ),
+                    marks=PageMarks.for_report(spec, _cohort_name(task.processed_dir, spec)),
                 )
                 timings["pdf"] = time.perf_counter() - t
         except Exception as e:  # a failing report must not stop the run: report it, keep its notebook
@@ -187,6 +185,13 @@ def _run_one(task: _Task) -> _Result:
     return _Result(spec.slug, True, timings=timings, notes=notes)
 
 
+def _cohort_name(processed_dir: Path, spec: ReportParams) -> str:
+    """The name a report's title gives its cohort (for the programme report: all cohorts)."""
+    if spec.cohort == PROGRAMME:
+        return Text(spec.lang).t("prog_title")
+    return io.read_programme_json(processed_dir).cohort_name(spec.cohort)
+
+
 def run_reports(
     specs: list[ReportParams],
     *,
@@ -200,6 +205,7 @@ def run_reports(
     keep_existing: bool = False,
     kernel_name: str = "python3",
     timeout: int | None = 600,
+    programme_notebook: Path | None = None,
 ) -> RunSummary:
     """Run every spec (HTML, PDF, internal notebooks), the Excel annexes, then ``reports/index.html``.
 
@@ -208,6 +214,8 @@ def run_reports(
     report. A failing report is reported and the run goes on. ``annexes`` is the table builder
     for :func:`write_cohort_annexes` (audiences of the specs; skipped when None). Cohort folders
     are swapped in atomically at the end; see the module docstring for ``keep_existing``.
+    Programme-level specs (cohort ``"programme"``) run ``programme_notebook`` (default: the
+    bundled one) into ``reports/programme/``.
     """
     t_start = time.perf_counter()
     say = progress or (lambda _msg: None)
@@ -223,11 +231,15 @@ def run_reports(
     )
     if not notebook.is_file():
         raise ReportError(f"{notebook}: notebook not found (pass --notebook)")
+    programme_notebook = Path(programme_notebook or bundled_programme_notebook()).resolve()
+    if any(s.cohort == PROGRAMME for s in specs) and not programme_notebook.is_file():
+        raise ReportError(f"{programme_notebook}: programme notebook not found")
     programme = io.read_programme_json(processed_dir)
-    summary = RunSummary(
-        stamp=reproducibility_stamp(processed_dir, {}),
-        cohort_names={code: c.name for code, c in programme.cohorts.items()},
-    )
+    names = {code: c.name for code, c in programme.cohorts.items()}
+    whole = next((s for s in specs if s.cohort == PROGRAMME), None)
+    if whole is not None:  # the programme report first in the index
+        names = {PROGRAMME: report_title(whole, programme).rsplit(" (", 1)[0], **names}
+    summary = RunSummary(stamp=reproducibility_stamp(processed_dir, {}), cohort_names=names)
     chromium = find_chromium() if pdf else None
     if pdf and chromium is None:
         summary.messages.append(
@@ -246,7 +258,7 @@ def run_reports(
         tasks = [
             _Task(
                 s,
-                notebook,
+                programme_notebook if s.cohort == PROGRAMME else notebook,
                 processed_dir.resolve(),
                 stage[s.cohort],
                 reports_dir / s.cohort,

@@ -23,6 +23,10 @@ import pandas as pd
 
 from impact import config, vocab
 from impact.clean.sales import SALES_FIELDS
+from impact.synth import comparison
+from impact.synth._truth_files import write_followups as _write_followups
+from impact.synth._truth_files import write_people as _write_people
+from impact.synth._truth_files import write_truth as _write_truth
 from impact.synth.messy import (
     BASELINE_FIELDS,
     CONFEDERATION_FORMS,
@@ -52,7 +56,6 @@ from impact.synth.truth import (
     build_followups,
     build_orders,
     build_participants,
-    monthly_target,
 )
 
 __all__ = [
@@ -480,6 +483,8 @@ def write_sample(out_dir: Path, *, seed: int = config.SEED) -> dict[str, int]:
             sep = "," if "2023-09" in fname else ";"
             path.write_bytes(_csv_bytes(list(SALES_FIELDS), frows, sep=sep, quote_all=False, bom=False))
         counts[f"sales/{fname}"] = len(frows)
+    # the third cohort and its comparison group: drawn from their own stream, in their own files
+    t_ppl, t_fu, orders = _write_karawang(raw, truth_dir, t_ppl, t_fu, orders, seed=seed, counts=counts)
 
     (raw / "programme.toml").write_text(SAMPLE_PROGRAMME_TOML, encoding="utf-8")
     (raw / config.SAMPLE_MARKER).write_text(
@@ -492,64 +497,48 @@ def write_sample(out_dir: Path, *, seed: int = config.SEED) -> dict[str, int]:
     return counts
 
 
-def _write_truth(d: Path, ppl: pd.DataFrame, fu: pd.DataFrame, orders: pd.DataFrame, rec: Recorder) -> None:
-    targets = [monthly_target(r) for r in ppl.to_dict("records")]
-    ppl = ppl.assign(
-        target_monthly_idr=[t[0] for t in targets],
-        target_period_reported=[t[1] for t in targets],
-        layoff_month=ppl["layoff_month"].dt.strftime("%Y-%m"),
-    )
-    cols = [
-        "participant_code",
-        "cohort",
-        "gender",
-        "birth_year",
-        "district",
-        "confederation",
-        "layoff_month",
-        "income_before_idr",
-        "income_baseline_idr",
-        "target_monthly_idr",
-        "target_period_reported",
-        "reseller_id",
-        "sessions_attended",
+def _write_karawang(
+    raw: Path,
+    truth_dir: Path,
+    t_ppl: list[pd.DataFrame],
+    t_fu: list[pd.DataFrame],
+    orders: pd.DataFrame,
+    *,
+    seed: int,
+    counts: dict[str, int],
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame], pd.DataFrame]:
+    """Karawang 2023 (:mod:`impact.synth.comparison`): its survey exports (participants and the
+    comparison group in the same files, marked by ``study_group``), its accounts' order export, and
+    ``truth/comparison*.csv`` and ``truth/effect.json``; returns the truth lists and all orders."""
+    rng = np.random.default_rng([seed, 3])
+    people, fu = comparison.build_cohort(rng)
+    trained = people[people["arm"] == "participant"]
+    extra = build_orders(rng, trained, extra_resellers=0)
+    extra["order_id"] = [
+        f"ORD-{6_000_000_000 + 7 * i + int(rng.integers(0, 7)):010d}" for i in range(len(extra))
     ]
-    ppl[cols].astype(
-        {"income_before_idr": "Int64", "income_baseline_idr": "Int64", "target_monthly_idr": "Int64"}
-    ).to_csv(d / "participants.csv", index=False, lineterminator="\n")
-    fu = fu.assign(interview_date=fu["interview_date"].dt.strftime("%Y-%m-%d"))
-    fcols = [
-        "participant_code",
-        "wave",
-        "interview_date",
-        "income_total_idr",
-        "income_reseller_idr",
-        "still_active",
-        "hours_per_week",
-        "reemployed",
-    ]
-    fu[fcols].astype(
-        {"income_total_idr": "Int64", "income_reseller_idr": "Int64", "hours_per_week": "Int64"}
-    ).to_csv(d / "followups.csv", index=False, lineterminator="\n")
-    o = orders.assign(
-        order_time=orders["order_time"].dt.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        month=orders["month"].dt.strftime("%Y-%m"),
+    baseline, followups = comparison.render_rows(rng, people, fu)
+    fields = (*BASELINE_FIELDS[:2], "study_group", *BASELINE_FIELDS[2:])
+    name = f"survey/baseline_{comparison.CODE}.csv"
+    _write_survey(raw / name, fields, baseline, kind="kobo")
+    counts[name] = len(baseline)
+    name = f"survey/followup_{comparison.CODE}.csv"
+    _write_survey(raw / name, FOLLOWUP_FIELDS, followups, kind="kobo")
+    counts[name] = len(followups)
+    name = "orders_2023-11_2024-12_karawang.csv"
+    rows = [_render_order(o, o["status"], rng, style="iso") for _, o in extra.iterrows()]
+    (raw / "sales" / name).write_bytes(
+        _csv_bytes(list(SALES_FIELDS), rows, sep=",", quote_all=False, bom=False)
     )
-    o.to_csv(d / "orders.csv", index=False, lineterminator="\n")
-    done = orders[orders["status"] == "completed"]
-    monthly = (
-        done.groupby(["reseller_id", "month"])
-        .agg(
-            orders_completed=("order_id", "size"),
-            gross_idr=("gross_idr", "sum"),
-            commission_idr=("commission_idr", "sum"),
-        )
-        .reset_index()
+    counts[f"sales/{name}"] = len(rows)
+    arm = fu["arm"] == "participant"
+    (truth_dir / "effect.json").write_text(
+        json.dumps(comparison.effect_truth(people, fu), indent=1, ensure_ascii=False) + "\n"
     )
-    monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")).to_csv(
-        d / "reseller_monthly.csv", index=False, lineterminator="\n"
-    )
-    (d / "anomalies.json").write_text(json.dumps(rec.items, indent=1, ensure_ascii=False) + "\n")
+    _write_people(truth_dir / "comparison.csv", people[people["arm"] == "comparison"])
+    _write_followups(truth_dir / "comparison_followups.csv", fu[~arm])
+    orders = pd.concat([orders, extra], ignore_index=True)
+    return [*t_ppl, trained.drop(columns="arm")], [*t_fu, fu[arm].drop(columns="arm")], orders
 
 
 def participant_reseller_ids(sample_dir: Path) -> list[str]:

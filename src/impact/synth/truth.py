@@ -195,6 +195,16 @@ trained = 48
 sessions = 3
 
 [[cohorts]]
+code = "karawang-2023"
+name = "Karawang, November 2023"
+district = "Kabupaten Karawang"
+training_month = "2023-11"
+code_prefix = "KRW23"
+waves = ["m3", "m6", "m12"]
+trained = 42
+sessions = 3
+
+[[cohorts]]
 code = "bekasi-2024"
 name = "Bekasi, May 2024"
 district = "Kota Bekasi"
@@ -384,7 +394,7 @@ def build_orders(
             "reseller_id": [
                 f"EVM-{int(x):08d}" for x in rng.integers(100_000, 99_999_999, size=extra_resellers)
             ],
-            "cohort": rng.choice(list(SAMPLE_PROGRAMME.cohorts), size=extra_resellers),
+            "cohort": rng.choice([s.cohort for s in SPECS], size=extra_resellers),
             "gender": "unknown",
         }
     )

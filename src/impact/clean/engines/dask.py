@@ -407,6 +407,9 @@ def clean_to(
         )
         io.write_parquet(sv.participants, tmp_out / "participants.parquet")
         io.write_parquet(sv.followups, tmp_out / "followups.parquet")
+        if len(sv.comparison):  # comparison respondents: their own tables (never participants)
+            io.write_parquet(sv.comparison, tmp_out / "comparison.parquet")
+            io.write_parquet(sv.comparison_followups, tmp_out / "comparison_followups.parquet")
         for name, lineage in sv.lineage.items():
             io.write_parquet(lineage, tmp_out / io.LINEAGE_DIR / f"{name}.parquet")
         io.write_csv_safe(quarantine.drop(columns=[SCOPE]), tmp_out / "quarantine.csv")

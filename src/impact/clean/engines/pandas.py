@@ -113,6 +113,9 @@ def clean(
     for name, table in tables.items():
         if name != "orders":  # (checked when it was made)
             schema.validate(name, table)
+    if len(sv.comparison):
+        schema.validate("comparison", sv.comparison)
+        schema.validate("comparison_followups", sv.comparison_followups)
     quarantine = sort_quarantine(ledger.quarantine_table())
     rows_read = sv.rows_read | read_s
     hashes = {e.name: e.sha256 for e in exports if e.sha256}
@@ -155,4 +158,6 @@ def clean(
         lineage=lineage,
         programme=sv.programme,
         review=ledger.review_table(),
+        comparison=sv.comparison,
+        comparison_followups=sv.comparison_followups,
     )
