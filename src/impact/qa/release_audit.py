@@ -6,12 +6,12 @@ of every cohort under a reports folder — never the in-memory tables that made 
 what a reader could work out.
 
 **The model.** For each cohort every count of people the release talks about is a variable of
-one contingency table per quantity — registered, answered at a wave, with income data at a wave,
-recovered at a wave, with a reseller account, in the time-to-recovery curve — with a cell per
-(confederation, sex) and the margins (a confederation, a sex, everyone). Every report of the
-release fills in the cells it covers: the cohort report its by-sex and by-confederation tables,
-a per-confederation report (if one is published) the cells of that confederation. What the
-reader learns becomes linear constraints:
+one contingency table per quantity (registered; answered, with income data and recovered at a
+wave; with a reseller account; in the time-to-recovery curve), with a cell per (confederation,
+sex) and the margins. Every report of the release fills in the cells it covers (a per-
+confederation public report those of its confederation). The programme report's release is read
+with its cohorts' as one program: its pooled counts are their sums (:mod:`impact.qa.release_joint`).
+What the reader learns becomes linear constraints:
 
 - a published count fixes its cell; a group listed in a table has at least one person;
 - margins add up (the groups of a breakdown sum to its total; across reports too);
@@ -51,7 +51,9 @@ from pathlib import Path
 import numpy as np
 
 from impact import config, vocab
+from impact.qa.release_annex import audit_annex
 from impact.qa.release_groups import check_groups
+from impact.qa.release_joint import Stacked, View, solve_bounds
 from impact.qa.release_read import ALL, Figure, Report, _array, _estimate, parse_figure, read_html
 
 __all__ = ["AuditResult", "Figure", "Finding", "audit_release", "parse_figure", "read_html"]
@@ -224,34 +226,7 @@ class _Model:
                     )
 
     def bounds(self, targets: list[int], upper: float) -> tuple[dict[int, tuple[float, float]], int]:
-        from scipy.optimize import Bounds, LinearConstraint, milp
-
-        n = len(self.index)
-        if not self.rows:
-            return {i: (0, upper) for i in targets}, 0
-        a = np.zeros((len(self.rows), n))
-        lo, hi = np.empty(len(self.rows)), np.empty(len(self.rows))
-        for r, (coefs, low, high, _) in enumerate(self.rows):
-            for i, v in coefs.items():
-                a[r, i] = v
-            lo[r], hi[r] = low, high
-        constraint = LinearConstraint(a, lo, hi)
-        bounds = Bounds(np.zeros(n), np.full(n, upper))
-        integrality = np.ones(n)
-        out, solves = {}, 0
-        for i in targets:
-            got = []
-            for sign in (1.0, -1.0):
-                c = np.zeros(n)
-                c[i] = sign
-                res = milp(c, constraints=constraint, bounds=bounds, integrality=integrality)
-                solves += 1
-                got.append(None if res.x is None else round(float(res.x[i])))
-            if None in got:
-                out[i] = (np.nan, np.nan)  # infeasible: the release contradicts itself
-            else:
-                out[i] = (got[0], got[1])
-        return out, solves
+        return solve_bounds(self.rows, len(self.index), targets, upper)
 
 
 # --- the audit -----------------------------------------------------------------------------------------
@@ -265,7 +240,8 @@ def audit_release(
     protection: int = PROTECTION,
 ) -> AuditResult:
     """Audit every public report and annex under ``reports_dir`` (``<cohort>/<slug>.html``,
-    ``<cohort>/indicators_public*.xlsx``), cohort by cohort (a cohort's files are one release)."""
+    ``<cohort>/indicators_public*.xlsx``): a cohort's files are one release; the programme's are
+    bounded together with the cohorts' (a reader holds them all)."""
     k = min_cell_size
     kq = k_quantile or max(10, 2 * k)
     root = Path(reports_dir)
@@ -276,17 +252,32 @@ def audit_release(
         if report is not None:
             reports[report.cohort].append(report)
             result.files.append(str(path))
-    for cohort, cohort_reports in reports.items():
-        _audit_cohort(cohort, cohort_reports, k=k, kq=kq, protection=protection, result=result)
+    read = {c: _read_release(c, rs, k=k, kq=kq, result=result) for c, rs in reports.items()}
+    pooled = {
+        f.group for r in reports.get(config.PROGRAMME, []) for f in r.figures if f.table == "contributions"
+    }
+    stacked = Stacked(
+        {c: r[0] for c, r in read.items()},
+        programme=config.PROGRAMME,
+        pooled=(REG, ACCT, RESP, N, REC),
+        cohorts=pooled - {ALL},
+    )
+    joint = config.PROGRAMME in read
+    largest = max((r[2] for r in read.values()), default=0.0)  # one bound for every variable
+    for cohort, (model, hidden, upper) in read.items():
+        view = View(model, stacked, cohort) if joint else model
+        _judge(cohort, view, hidden, largest if joint else upper, k=k, protection=protection, result=result)
     for path in sorted(root.rglob("indicators_public*.xlsx")):
         result.files.append(str(path))
-        _audit_annex(path, k=k, result=result)
+        audit_annex(path, k=k, skip=NOT_PEOPLE, finding=lambda *f: result.findings.append(Finding(*f)))
     return result
 
 
-def _audit_cohort(
-    cohort: str, reports: list[Report], *, k: int, kq: int, protection: int, result: AuditResult
-) -> None:
+def _read_release(
+    cohort: str, reports: list[Report], *, k: int, kq: int, result: AuditResult
+) -> tuple[_Model, dict[int, Figure], float]:
+    """One release's files read into its model: (model, hidden counts, largest published count);
+    what needs no bounding (small counts shown, quantiles, charts, sentences) is judged here."""
     figures = [f for r in reports for f in r.figures if f.table not in NOT_PEOPLE]
     result.figures += len(figures)
     _check_consistency(figures, result)
@@ -387,6 +378,21 @@ def _audit_cohort(
     for r in reports:
         _check_charts(r, shown, kq=kq, k=k, result=result)
         _check_prose(r, k=k, result=result)
+    return model, hidden, upper
+
+
+def _judge(
+    cohort: str,
+    model,
+    hidden: dict[int, Figure],
+    upper: float,
+    *,
+    k: int,
+    protection: int,
+    result: AuditResult,
+) -> None:
+    """Bound a release's hidden counts (over ``model``: its own, or a view of the programme's
+    releases read together) and report what a reader could work out."""
     targets = sorted(hidden)
     result.hidden += len(targets)
     if not targets:
@@ -557,44 +563,3 @@ def _check_prose(report: Report, *, k: int, result: AuditResult) -> None:
                         f"a count of {value} people is stated: {sentence[:120]!r}",
                     )
                 )
-
-
-def _audit_annex(path: Path, *, k: int, result: AuditResult) -> None:
-    from openpyxl import load_workbook
-
-    from impact.publish.i18n import MESSAGES
-
-    count_labels = {
-        v
-        for key in ("col_registered", "col_responded", "col_n", "col_accounts")
-        if key in MESSAGES
-        for v in MESSAGES[key]
-    } | {"n"}
-    wb = load_workbook(path)
-    for ws in wb.worksheets:
-        rows = list(ws.iter_rows())
-        if not rows or ws.title in NOT_PEOPLE or ws.title == "notes":
-            continue
-        header = [str(c.value) if c.value is not None else "" for c in rows[0]]
-        for row in rows:
-            for cell in row:
-                if cell.data_type == "f":
-                    result.findings.append(
-                        Finding("formula", f"{path.name}:{ws.title}!{cell.coordinate}", "a formula")
-                    )
-        for j, label in enumerate(header):
-            if (
-                label in count_labels
-                or label.startswith(tuple(f"{c}: " for c in count_labels))
-                or label.startswith("n ")
-            ):
-                for row in rows[1:]:
-                    v = row[j].value if j < len(row) else None
-                    if isinstance(v, int | float) and 1 <= v < k:
-                        result.findings.append(
-                            Finding(
-                                "shown-small",
-                                f"{path.name}:{ws.title}!{row[j].coordinate}",
-                                f"a count of {v:g} people",
-                            )
-                        )
