@@ -37,7 +37,7 @@ def cohort_reports(tmp_path_factory, sample_dir):
     """The sample cleaned from a copy of its raw folder (with a formula in a district field) and
     :data:`SPECS` made through the report engine (PDFs when Chromium is there), with annexes:
     ``(root, raw, processed)``; reports in ``root/reports/<cohort>`` (``programme`` for the
-    programme report), each report's seconds in ``root/report_seconds.json``."""
+    programme report), each report's seconds in ``root/report_seconds.json``, what the run said in ``progress.txt``."""
     root = tmp_path_factory.mktemp("cohort_reports")
     raw = root / "raw"
     shutil.copytree(sample_dir / "raw", raw)
@@ -48,6 +48,7 @@ def cohort_reports(tmp_path_factory, sample_dir):
     )
     data = clean(raw)
     processed = write_processed(data, root / "processed")
+    said: list[str] = []
     summary = run_reports(
         list(SPECS.values()),
         notebook=NOTEBOOK,
@@ -55,7 +56,7 @@ def cohort_reports(tmp_path_factory, sample_dir):
         reports_dir=root / "reports",
         jobs=2,
         pdf=find_chromium() is not None,
-        progress=None,
+        progress=said.append,
         annexes=lambda cohort, audience, lang="en": (
             programme_annex_tables(data, audience, lang=lang)
             if cohort == "programme"
@@ -63,6 +64,7 @@ def cohort_reports(tmp_path_factory, sample_dir):
         ),
     )
     (root / "report_seconds.json").write_text(json.dumps(summary.report_seconds))
+    (root / "progress.txt").write_text("\n".join(said), encoding="utf-8")
     assert not summary.failed, summary.failed
     assert not summary.annex_errors, summary.annex_errors
     assert not [m for m in summary.messages if "one-shot" in m], summary.messages

@@ -27,6 +27,9 @@ SPECS = {
     "public_id": ReportParams(COHORT, audience="public", lang="id"),
     "internal_en": ReportParams(COHORT, audience="internal", lang="en"),
     "kspn_internal": ReportParams(COHORT, confederation="kspn", audience="internal", lang="en"),
+    # the impact section (a comparison group) and the programme report: their own tables and charts
+    "karawang_public": ReportParams("karawang-2023", audience="public", lang="en"),
+    "programme_public": ReportParams("programme", audience="public", lang="en"),
 }
 #: A4 in mm, and the resolution pages are rasterised at (1 px ≈ 0.85 mm)
 A4_MM = (210.0, 297.0)
@@ -48,7 +51,7 @@ def reports(cohort_reports) -> Path:
 
 
 def _pdf(reports: Path, key: str) -> Path:
-    return reports / f"{SPECS[key].slug}.pdf"
+    return reports.parent / SPECS[key].cohort / f"{SPECS[key].slug}.pdf"
 
 
 def _pages(pdf: Path) -> int:
@@ -133,7 +136,7 @@ def test_no_page_but_the_last_is_half_empty(reports, key, tmp_path):
 def test_every_table_and_chart_fits_the_printable_width_in_print_layout(reports):
     with ChromiumPrinter() as printer:
         for key in SPECS:
-            html = reports / f"{SPECS[key].slug}.html"
+            html = _pdf(reports, key).with_suffix(".html")
             assert printer.overflow(html) == [], key
 
 

@@ -66,3 +66,10 @@ def test_every_report_of_the_run_is_within_the_bundled_manifests_budget(cohort_r
     seconds = json.loads((root / "report_seconds.json").read_text())
     assert "programme_all_public" in seconds
     assert max(seconds.values()) <= budget, seconds
+
+
+def test_the_run_counts_cohorts_and_the_programme_apart(cohort_reports):
+    """A bug once: the programme was counted as a cohort ("for 3 cohort(s)")."""
+    root, *_ = cohort_reports
+    said = (root / "progress.txt").read_text(encoding="utf-8")
+    assert "running 6 report(s) for 2 cohort(s) and the programme with 2 worker(s)" in said

@@ -248,7 +248,9 @@ def run_reports(
         say(summary.messages[-1])
     cohorts = list(dict.fromkeys(s.cohort for s in specs))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(specs) or 1))
-    say(f"running {len(specs)} report(s) for {len(cohorts)} cohort(s) with {workers} worker(s)")
+    real = [c for c in cohorts if c != PROGRAMME]
+    scope = f"{len(real)} cohort(s)" + (" and the programme" if PROGRAMME in cohorts else "")
+    say(f"running {len(specs)} report(s) for {scope} with {workers} worker(s)")
     by_slug = {s.slug: s for s in specs}
     with contextlib.ExitStack() as stack:
         stage = {c: stack.enter_context(io.atomic_dir(reports_dir / c)) for c in cohorts}
