@@ -40,6 +40,7 @@ ALIAS_FIELDS: dict[str, tuple[str, ...]] = {
     "gender": vocab.GENDERS,
     "status": vocab.ORDER_STATUSES,
     "wave": tuple(vocab.WAVES),
+    "study_group": ("participant", "comparison"),  # impact.clean.arms (a comparison group, if any)
 }
 #: logframe indicators the suite computes: key → (what it is, unit)
 LOGFRAME_INDICATORS: dict[str, tuple[str, str]] = {

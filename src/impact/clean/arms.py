@@ -14,9 +14,12 @@ as participants, and have no platform account (an account id they give is not us
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from impact import vocab
+from impact.errors import InputError
 
 __all__ = [
     "ARMS",
@@ -27,6 +30,7 @@ __all__ = [
     "VALUE_ALIASES",
     "normalise_study_group",
     "split_arms",
+    "study_group_column",
 ]
 
 #: the baseline field that marks comparison respondents (optional)
@@ -89,14 +93,17 @@ VALUE_ALIASES: dict[str, str] = {
 _KEYS = vocab.alias_table(VALUE_ALIASES)
 
 
-def normalise_study_group(s: pd.Series) -> pd.DataFrame:
+def normalise_study_group(s: pd.Series, *, aliases: dict[str, str] | None = None) -> pd.DataFrame:
     """Each answer as ``participant`` or ``comparison`` (``value``, ``string``); blank answers are
-    participants; an answer in neither list is missing with ``issue`` ``invalid`` (the row is then
-    set aside: a comparison respondent must never be counted as a participant, nor the reverse)."""
+    participants; an answer in neither list (:data:`VALUE_ALIASES`, plus the programme's own
+    ``aliases``: spelling → code, e.g. a form's choice names ``{"1": "participant", "2":
+    "comparison"}``) is missing with ``issue`` ``invalid`` (the row is then set aside: a comparison
+    respondent must never be counted as a participant, nor the reverse)."""
     text = s.astype("string").fillna("").str.strip()
     key = text.map(vocab.alias_key, na_action="ignore").astype("string")
     blank = key.fillna("").isin({vocab.alias_key(b) for b in vocab.BLANK_TOKENS})
-    value = key.map(_KEYS).astype("string").mask(blank, PARTICIPANT)
+    table = _KEYS | {vocab.alias_key(k): v for k, v in (aliases or {}).items()}
+    value = key.map(table).astype("string").mask(blank, PARTICIPANT)
     bad = value.isna()
     return pd.DataFrame(
         {
@@ -108,6 +115,39 @@ def normalise_study_group(s: pd.Series) -> pd.DataFrame:
         },
         index=s.index,
     )
+
+
+def study_group_column(frame: pd.DataFrame, *, taken: set, file: str) -> str | None:
+    """The column of ``frame`` that holds the study group under another name, if any: a header
+    that is one of :data:`HEADER_ALIASES` once case, spaces and punctuation are set aside (a label
+    export's "Kelompok responden"), else the one column every answer of which names a group and
+    some the comparison group ("Peserta" / "Kelompok kontrol" under any header) — so comparison
+    respondents are never counted as participants because their form named the field otherwise.
+    Two candidates raise :class:`~impact.errors.InputError` naming the file and both columns."""
+    names = [h for h in frame.columns if h not in taken and h not in ("source_file", "source_row")]
+    for hits in (
+        [h for h in names if _name_key(h) in HEADER_ALIASES],
+        [h for h in names if _names_groups(frame[h])],
+    ):
+        if len(hits) > 1:
+            raise InputError(f"{file}: columns {hits[0]!r} and {hits[1]!r} both look like the study group")
+        if hits:
+            return hits[0]
+    return None
+
+
+def _name_key(header: object) -> str:
+    tail = str(header).replace("\ufeff", "").strip().lower().replace("-", "/").split("/")[-1]
+    return re.sub(r"[^a-z0-9]+", "_", tail).strip("_")
+
+
+def _names_groups(column: pd.Series) -> bool:
+    text = column.astype("string").str.strip()
+    answers = pd.Series(text[text.notna() & (text != "")].unique(), dtype="string")
+    if answers.empty or len(answers) > 20:
+        return False
+    value = normalise_study_group(answers)["value"]
+    return bool(value.notna().all() and (value == COMPARISON).any())
 
 
 def split_arms(frame: pd.DataFrame, arm: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -129,12 +129,10 @@ def resolve_columns(
                 raise InputError(f"{file}: column {hits[0]!r} ({f}) appears more than once in the header")
             if len(hits) == 1:
                 mapping[f] = hits[0]
-        if f == arms.FIELD and f not in mapping:  # the study group under another name
-            hits = [h for h in frame.columns if _header_key(h).split("/")[-1] in arms.HEADER_ALIASES]
-            if len(hits) > 1:
-                raise InputError(f"{file}: columns {hits[0]!r} and {hits[1]!r} both name the study group")
-            if hits:
-                mapping[f] = hits[0]
+    if arms.FIELD in fields and arms.FIELD not in mapping:  # the study group under another name
+        found = arms.study_group_column(frame, taken=set(mapping.values()), file=file)
+        if found is not None:
+            mapping[arms.FIELD] = found
     missing = [f for f in required if f not in mapping]
     if missing:
         headers = [str(h) for h in frame.columns if h not in ("source_file", "source_row")]
@@ -282,7 +280,7 @@ def clean_baseline(
         df["source_file"], ~no_code & (code["value"] != df["participant_code"]), "participant_code_normalised"
     )
 
-    group = arms.normalise_study_group(df[arms.FIELD])
+    group = arms.normalise_study_group(df[arms.FIELD], aliases=programme.aliases.get(arms.FIELD))
     bad_group = group["value"].isna() & ~no_code
     ledger.set_aside(df, bad_group, column=arms.FIELD, raw=df[arms.FIELD], reason=group["reason"])
     keep = ~no_code & ~bad_group
