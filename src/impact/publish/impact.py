@@ -32,6 +32,7 @@ from impact.errors import ParameterError
 from impact.measure import did, indicators
 from impact.publish import plots
 from impact.publish.i18n import Text
+from impact.publish.quality import balance_format
 from impact.publish.release import HIDDEN, Rules
 from impact.publish.views import Column, Note, Prose, Table, excel_value
 
@@ -232,16 +233,7 @@ class ImpactResults:
         rows, excel = [], []
         for _, row in b.iterrows():
             var = str(row["characteristic"])
-            kind = "share" if row["kind"] == "share" else "idr" if var.endswith("_idr") else "number"
-            fmt = {
-                "share": t.pct,
-                "idr": lambda v: t.idr(v, step=1000),
-                "number": lambda v: t._num(v, 1) if pd.notna(v) else "–",
-            }[kind]
-            if var == "birth_year":
-                fmt = t.plain
-            if var == "ratio_baseline":
-                fmt = t.ratio
+            kind, fmt = balance_format(t, var, row["kind"])
             shown = bool(row["shown"])
             cells = {
                 "participants": fmt(row["mean_true"]) if shown else HIDDEN,

@@ -41,6 +41,7 @@ from impact.publish.release import (
     TOTAL,
     Cells,
     Rules,
+    complements,
     inherit,
     protect_counts_within,
     protect_line,
@@ -106,20 +107,8 @@ def _hide(cells: Cells, forced: set[str], *, count: str) -> Cells:
     values, reasons = cells.values, cells.reasons
     n = values[count].astype("Float64").fillna(0).to_numpy(dtype=float)
     codes = list(values.index)
-    groups = np.array([g != TOTAL for g in codes])
     hidden = (reasons[count] != "").to_numpy() | np.array([g in forced for g in codes])
-    total_at = codes.index(TOTAL) if TOTAL in codes else None
-    while (hidden & groups).any() and (total_at is None or not hidden[total_at]):
-        people = hidden & groups & (n > 0)
-        if people.sum() >= 2 and n[people].sum() >= people.sum() + PROTECTION:
-            break
-        candidates = groups & ~hidden & (n > 0)
-        if candidates.any():
-            hidden[np.flatnonzero(candidates)[np.argmin(n[candidates])]] = True
-        elif total_at is not None:
-            hidden[total_at] = True
-        else:
-            break
+    hidden = complements(n, codes, hidden)
     marks = reasons.to_numpy(dtype=object, copy=True)
     marks[hidden] = np.where(marks[hidden] == "", HIDDEN, marks[hidden])
     return Cells(

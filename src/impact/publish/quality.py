@@ -15,7 +15,23 @@ from impact.measure.reference import missing_district_years, unknown_districts
 from impact.publish.release import TOTAL
 from impact.publish.views import Column, Note, Table, excel_value
 
-__all__ = ["balance", "data_quality", "quarantine_summary", "reference_notes"]
+__all__ = ["balance", "balance_format", "data_quality", "quarantine_summary", "reference_notes"]
+
+
+def balance_format(t, characteristic: str, kind: str):
+    """``(unit, format)`` of one characteristic's means in a balance table: shares as
+    percentages, rupiah to the thousand, birth years plain, recovery ratios as ratios, other
+    numbers to one decimal (``unit`` for :func:`~impact.publish.views.excel_value`)."""
+    unit = "share" if kind == "share" else "idr" if characteristic.endswith("_idr") else "number"
+    if characteristic == "birth_year":
+        return unit, t.plain
+    if characteristic == "ratio_baseline":
+        return unit, t.ratio
+    if unit == "share":
+        return unit, t.pct
+    if unit == "idr":
+        return unit, lambda v: t.idr(v, step=1000)
+    return unit, lambda v: t._num(v, 1) if pd.notna(v) else "–"
 
 
 def balance(r) -> Table | Note:
@@ -30,14 +46,7 @@ def balance(r) -> Table | Note:
     rows, excel = [], []
     for _, b in frame.iterrows():
         var = str(b["characteristic"])
-        kind = "share" if b["kind"] == "share" else "idr" if var.endswith("_idr") else "number"
-        fmt = {
-            "share": t.pct,
-            "idr": lambda v: t.idr(v, step=1000),
-            "number": lambda v: t._num(v, 1) if pd.notna(v) else "–",
-        }[kind]
-        if var == "birth_year":
-            fmt = t.plain
+        kind, fmt = balance_format(t, var, b["kind"])
         rows.append(
             (
                 var,

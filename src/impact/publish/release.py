@@ -49,6 +49,7 @@ __all__ = [
     "PROTECTION",
     "Cells",
     "Rules",
+    "complements",
     "inherit",
     "protect_attribute",
     "protect_counts_within",
@@ -153,22 +154,7 @@ def protect_line(
     groups = np.array([g != TOTAL for g in values.index])
     force = np.array([g in set(forced) for g in values.index], dtype=bool) & groups
     small = ((n >= 1) & (n < rules.k)) | force
-    hidden = small.copy()
-    total_at = list(values.index).index(TOTAL) if TOTAL in values.index else None
-    while (hidden & groups).any() and (total_at is None or not hidden[total_at]):
-        # the hidden groups' sum is the total minus the shown ones: it must leave each of them
-        # undetermined with room to spare (one group alone is its sum; two groups of one person
-        # summing to 2 are each 1)
-        people = hidden & groups & ((n > 0) | force)
-        if people.sum() >= 2 and n[people].sum() >= people.sum() + PROTECTION:
-            break
-        candidates = groups & ~hidden & (n > 0)
-        if candidates.any():
-            hidden[np.flatnonzero(candidates)[np.argmin(n[candidates])]] = True
-        elif total_at is not None:
-            hidden[total_at] = True
-        else:
-            break
+    hidden = complements(n, list(values.index), small, force=force)
     row_reason = np.where(small, "s", np.where(hidden, "c", ""))
     reasons = pd.DataFrame({c: row_reason for c in columns}, index=values.index, dtype=object)
     few = n < rules.k_quantile
@@ -185,6 +171,35 @@ def protect_line(
         if c not in counts:
             values[c] = values[c].astype("Float64").mask(empty)
     return Cells(values, reasons.astype(str), count)
+
+
+def complements(
+    n: np.ndarray, codes: Sequence[str], hidden: np.ndarray, *, force: np.ndarray | None = None
+) -> np.ndarray:
+    """Rule 2 on one breakdown: ``hidden`` (a mask over ``codes``, the groups and the total
+    ``all``) with the smallest other groups hidden too (else the total) until the hidden groups
+    hold at least their number + :data:`PROTECTION` people. ``n``: each group's size; ``force``:
+    groups that count as holding people whatever ``n`` says (a small group of another breakdown).
+    Returns a new mask."""
+    hidden = hidden.copy()
+    groups = np.array([g != TOTAL for g in codes])
+    force = np.zeros(len(codes), dtype=bool) if force is None else force
+    total_at = list(codes).index(TOTAL) if TOTAL in codes else None
+    while (hidden & groups).any() and (total_at is None or not hidden[total_at]):
+        # the hidden groups' sum is the total minus the shown ones: it must leave each of them
+        # undetermined with room to spare (one group alone is its sum; two groups of one person
+        # summing to 2 are each 1)
+        people = hidden & groups & ((n > 0) | force)
+        if people.sum() >= 2 and n[people].sum() >= people.sum() + PROTECTION:
+            break
+        candidates = groups & ~hidden & (n > 0)
+        if candidates.any():
+            hidden[np.flatnonzero(candidates)[np.argmin(n[candidates])]] = True
+        elif total_at is not None:
+            hidden[total_at] = True
+        else:
+            break
+    return hidden
 
 
 def inherit(cells: Cells, stat: str, base: Cells, *, dependents: Sequence[str] = ()) -> Cells:
