@@ -144,6 +144,16 @@ def test_worker_processes_give_the_same_result(raw, tmp_path, monkeypatch):
     assert_same_outputs(tmp_path / "workers", tmp_path / "in-place")
 
 
+def test_workers_without_the_cache_give_the_same_result(raw, tmp_path, monkeypatch):
+    # (3 exports, 2 workers: this process parses the last one once the survey is cleaned)
+    monkeypatch.setattr(sales_exports, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(sales_exports, "WORKERS", 2)
+    clean_to(raw, tmp_path / "workers", cache=False)
+    monkeypatch.setattr(sales_exports, "PARALLEL_MIN_BYTES", 1 << 60)
+    clean_to(raw, tmp_path / "in-place", cache=False)
+    assert_same_outputs(tmp_path / "workers", tmp_path / "in-place")
+
+
 def test_a_bad_export_in_a_worker_is_a_one_line_input_error(raw, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sales_exports, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(sales_exports, "WORKERS", 2)

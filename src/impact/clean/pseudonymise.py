@@ -47,7 +47,8 @@ def pseudonyms_of(uniques, *, secret: str, prefix: str, namespace: str) -> pa.Ar
 
 def pseudonyms_by_code(hashed: pa.Array, codes: np.ndarray, index: pd.Index) -> pd.Series:
     """``hashed[codes]`` as a ``string`` Series (code -1: missing), what :func:`pseudonymise` returns."""
-    taken = hashed.take(pa.array(codes, mask=codes < 0))
+    missing = codes < 0
+    taken = hashed.take(pa.array(codes, mask=missing) if missing.any() else pa.array(codes))
     return pd.Series(pd.arrays.ArrowStringArray(taken), index=index, dtype="string")
 
 

@@ -214,12 +214,12 @@ def _categorical_of_texts(
     row_codes = np.concatenate(taken) if taken else np.zeros(0, dtype=np.int64)
     categories = pd.Index(np.asarray(uniques, dtype=object), dtype=str)
     if not sort:
-        return pd.Categorical.from_codes(row_codes, categories=categories)
+        return pd.Categorical.from_codes(row_codes, categories=categories, validate=False)
     used = np.bincount(row_codes[row_codes >= 0], minlength=len(categories)) > 0
     order = np.argsort(categories.to_numpy(dtype=object)[used], kind="stable")
     renumber = np.full(len(categories) + 1, -1, dtype=np.int64)
     renumber[np.flatnonzero(used)[order]] = np.arange(len(order))
-    return pd.Categorical.from_codes(renumber[row_codes], categories=categories[used][order])
+    return pd.Categorical.from_codes(renumber[row_codes], categories=categories[used][order], validate=False)
 
 
 def _concat_categoricals(files: list[pd.Series], sources) -> pd.Categorical:
@@ -365,7 +365,7 @@ def month_of(t: pd.Series) -> pd.Series:
 
     An order at 06:00 WIB on 1 March (23:00 UTC on 28 February) belongs to March.
     """
-    local = t.dt.tz_localize(None).to_numpy()
+    local = _wall_clock(t)
     unit_per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(local.dtype)[0])
     nat = np.isnat(local)
     days = local.view(np.int64) // unit_per_day
@@ -375,6 +375,44 @@ def month_of(t: pd.Series) -> pd.Series:
         month_of_day = np.arange(first, last + 1).astype("datetime64[D]").astype("datetime64[M]")
         months[~nat] = month_of_day.astype(local.dtype)[days[~nat] - first]
     return pd.Series(months, index=t.index, name=t.name)
+
+
+#: :func:`_wall_clock` looks time zone offsets up per hour when the times span at most this many hours
+_HOURS_LOOKED_UP = 1_000_000
+
+
+def _wall_clock(t: pd.Series) -> np.ndarray:
+    """The naive local times (wall clock) of tz-aware times, as ``t.dt.tz_localize(None)`` gives them.
+
+    The zone's offset is found once per hour of the span and applied to every time of that hour;
+    times in an hour where the offset changes (a transition within it) are converted one by one.
+    """
+    utc = t.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    unit = np.datetime_data(utc.dtype)[0]
+    per_hour = np.timedelta64(1, "h") // np.timedelta64(1, unit)
+    values = utc.view(np.int64)
+    known = ~np.isnat(utc)
+    if not known.any():
+        return utc
+    hours = values[known] // per_hour
+    first, last = int(hours.min()), int(hours.max())
+    if last - first > _HOURS_LOOKED_UP:
+        return t.dt.tz_localize(None).to_numpy()
+    starts = np.arange(first, last + 2, dtype=np.int64) * per_hour  # each hour's start, and the next
+    ends = starts[1:] - 1
+
+    def offsets(at: np.ndarray) -> np.ndarray:
+        stamps = pd.DatetimeIndex(at.view(utc.dtype)).tz_localize("UTC").tz_convert(t.dt.tz)
+        return stamps.tz_localize(None).asi8 - at
+
+    at_start, at_end = offsets(starts[:-1]), offsets(ends)
+    local = values.copy()
+    local[known] += at_start[hours - first]
+    changing = at_start != at_end
+    if changing.any():  # rows in an hour with a transition: converted exactly
+        rows = np.flatnonzero(known)[changing[hours - first]]
+        local[rows] = t.iloc[rows].dt.tz_localize(None).to_numpy().view(np.int64)
+    return local.view(utc.dtype)
 
 
 def reseller_monthly(

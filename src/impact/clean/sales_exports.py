@@ -148,7 +148,10 @@ def _file_log(log: pd.DataFrame | None, name: str) -> pd.DataFrame | None:
 
 
 def _parse(path: Path, name: str, params: config.CleaningParams, log: pd.DataFrame | None):
-    raw = io.read_sales_file(path, name)
+    header = io.sales_header(path, name) if log is None else None  # (corrections edit text: none encoded)
+    found = sales_parse.field_columns(header, name) if header is not None else {}
+    encoded = tuple(found[f] for f in sales_parse.ENCODED_FIELDS if f in found)
+    raw = io.read_sales_file(path, name, encoded=encoded)
     rows, notes = len(raw.frame), dict(raw.notes)
     frame = sales_parse.tag_rows(sales_parse.resolve_sales_columns(raw), file_index=0, files=[name])
     del raw
@@ -289,6 +292,7 @@ def _serve() -> None:
     """A worker's loop (see :class:`_Workers`)."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # anything printed must not mix with the answers
+    pa.set_cpu_count(1)  # one core per worker: Arrow's own threads would only contend with the others
     while True:
         try:
             args, kwargs = pickle.load(stdin)
@@ -358,6 +362,17 @@ def parse_exports(
             stack.callback(pool.close)  # on an error (e.g. in the survey), exports not started are not parsed
             jobs = {i: pool.submit(str(paths[i]), names[i], **job_args(i)) for i in todo}
         other = meanwhile() if meanwhile is not None else None
+        # then this process parses too: the last exports not yet started (no worker sits idle
+        # at the end while another parses its last export)
+        here: dict[int, tuple] = {}
+        for i in reversed(list(jobs)):
+            if not jobs[i].cancel():
+                break
+            del jobs[i]
+            if cacheable[i]:
+                here[i] = (export_job(str(paths[i]), names[i], **job_args(i)),)
+            else:
+                here[i] = _parse(paths[i], names[i], params, logs[i])
         done_rows = 0
         for i, (path, name) in enumerate(zip(paths, names, strict=True)):
             if i in jobs:
@@ -368,6 +383,8 @@ def parse_exports(
                         f"{name}: the process parsing it died (out of memory?); "
                         "run again with fewer exports or use --engine dask"
                     ) from None
+            elif i in here and len(here[i]) == 1:  # parsed here into the cache
+                job = here[i][0]
             elif i in known and known[i]["cached"]:
                 job = known[i]
             elif cacheable[i]:
@@ -383,7 +400,7 @@ def parse_exports(
                 meta, parsed, outcome = entry
                 rows, notes, digest = meta["rows"], meta["notes"], job["sha256"]
             else:
-                rows, notes, parsed, outcome = _parse(path, name, params, logs[i])
+                rows, notes, parsed, outcome = here.pop(i, None) or _parse(path, name, params, logs[i])
                 digest = None
             cached = (job is not None and job is known.get(i)) if cacheable[i] else None
             results[i] = ExportResult(name, rows, notes, digest, parsed, outcome, cached)

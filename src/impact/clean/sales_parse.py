@@ -17,15 +17,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 import impact.clean.parse as parse
 from impact import config
-from impact._compat import arrow_text, is_arrow_backed
+from impact._compat import arrow_chunks, arrow_text, is_arrow_backed
 from impact.clean.parse._core import _true as true_flags
 from impact.errors import InputError
 from impact.io.raw import RawFile
 
 __all__ = [
+    "ENCODED_FIELDS",
     "PARSED_SCHEMA",
     "SALES_FIELDS",
     "SALES_REQUIRED",
@@ -46,6 +48,9 @@ SALES_FIELDS = (
     "status",
 )
 SALES_REQUIRED = ("order_id", "order_time", "reseller_id", "gross_amount", "reseller_commission", "status")
+#: fields with few distinct values per export, worth reading as the file's own dictionary (Parquet):
+#: parsed per distinct value, rows only need its codes (order ids and times are nearly all distinct)
+ENCODED_FIELDS = ("reseller_id", "category", "quantity", "gross_amount", "reseller_commission", "status")
 
 
 def field_columns(columns, name: str) -> dict[str, object]:
@@ -70,7 +75,9 @@ def resolve_sales_columns(raw: RawFile) -> pd.DataFrame:
     n = len(raw.frame)
     cols = {}
     for f in SALES_FIELDS:
-        if f in found:
+        if f in found and _is_dictionary(raw.frame[found[f]]):  # read encoded (see ENCODED_FIELDS)
+            cols[f] = raw.frame[found[f]]
+        elif f in found:
             cols[f] = raw.frame[found[f]].astype(pd.StringDtype("pyarrow"))
         else:
             cols[f] = pd.Series(pd.array([""] * n, dtype=pd.StringDtype("pyarrow")), index=raw.frame.index)
@@ -307,6 +314,43 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     ``values.take(codes)`` is ``s`` (a missing row has the code of the final missing value),
     so a parser run on ``values`` gives every row's result by ``take``.
     """
+    if _is_dictionary(s):
+        return _dictionary_codes(arrow_chunks(s))
     codes, uniques = pd.factorize(s)
     values = pd.Series(uniques).reindex(range(len(uniques) + 1))
     return np.where(codes < 0, len(uniques), codes), values
+
+
+def _is_dictionary(s: pd.Series) -> bool:
+    return isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_dictionary(s.dtype.pyarrow_dtype)
+
+
+def _dictionary_codes(chunked: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
+    """:func:`_distinct` of a dictionary-encoded column, from its dictionaries and indices.
+
+    A Parquet reader gives each row group one dictionary, shared by its chunks: each distinct
+    dictionary (by memory) is factorised once with the others, and rows are mapped by index.
+    """
+    chunks = [c for c in chunked.chunks if len(c)]
+    seen: dict[tuple, int] = {}
+    dictionaries, at = [], []
+    for c in chunks:
+        d = c.dictionary
+        key = (d.offset, len(d), *((b.address, b.size) if b is not None else None for b in d.buffers()))
+        if key not in seen:
+            seen[key] = len(dictionaries)
+            dictionaries.append(d.cast(pa.large_string()))
+        at.append(seen[key])
+    texts = pa.concat_arrays(dictionaries) if dictionaries else pa.array([], pa.large_string())
+    text_codes, uniques = pd.factorize(pd.array(texts, dtype=pd.StringDtype("pyarrow")))
+    missing = len(uniques)
+    text_codes = np.where(text_codes < 0, missing, text_codes)
+    starts = np.cumsum([0] + [len(d) for d in dictionaries])
+    # per dictionary: its texts' codes, then ``missing`` (taken by a null index, filled as -1)
+    maps = [np.append(text_codes[starts[k] : starts[k + 1]], missing) for k in range(len(dictionaries))]
+    codes = [
+        maps[k][pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False)]
+        for c, k in zip(chunks, at, strict=True)
+    ]
+    codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.intp)
+    return codes, pd.Series(uniques).reindex(range(missing + 1))

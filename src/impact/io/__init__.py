@@ -59,6 +59,7 @@ from impact.io.raw import (
     read_sales_file,
     read_survey_file,
     read_xlsx_text,
+    sales_header,
     sales_members,
     sniff_delimiter,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "read_xlsx_text",
     "remove_stale_siblings",
     "resolve_secret",
+    "sales_header",
     "sales_members",
     "sha256",
     "sniff_delimiter",

@@ -37,6 +37,7 @@ __all__ = [
     "read_sales_file",
     "read_survey_file",
     "read_xlsx_text",
+    "sales_header",
     "sales_members",
     "sniff_delimiter",
 ]
@@ -320,11 +321,28 @@ def read_xlsx_text(path: Path, name: str, *, sheet: str | None = None) -> RawFil
 # --- large sales files ----------------------------------------------------------------------------
 
 
-def read_sales_file(path: Path, name: str) -> RawFile:
+def sales_header(path: Path, name: str) -> list[str] | None:
+    """The column names of a Parquet sales export as stored (None for other formats).
+
+    Raises :class:`InputError` naming the file when it is not readable Parquet.
+    """
+    if Path(path).suffix.lower() != ".parquet":
+        return None
+    try:
+        return list(pq.read_schema(path).names)
+    except (pa.ArrowException, OSError) as e:
+        raise InputError(f"{name}: not a readable Parquet file ({_first_line(e)})") from None
+
+
+def read_sales_file(path: Path, name: str, *, encoded: tuple[str, ...] = ()) -> RawFile:
     """Read a platform order export (CSV, XLSX or Parquet) with every column as text.
 
     Large CSV and Parquet files go through pyarrow (multi-threaded, no Python per row);
-    the text columns are pyarrow-backed pandas strings.
+    the text columns are pyarrow-backed pandas strings. ``encoded``: columns of a Parquet file
+    (names as stored, see :func:`sales_header`) to read as Arrow dictionaries of their text
+    (``pd.ArrowDtype(dictionary<int32, string>)``): the file's own dictionary pages, so that a
+    column of few distinct values is never turned into one string per row. Text columns only;
+    other formats and other column types ignore it.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -332,8 +350,10 @@ def read_sales_file(path: Path, name: str) -> RawFile:
         return read_xlsx_text(path, name)
     if suffix == ".parquet":
         try:
-            table = pq.read_table(path)
-        except (pa.ArrowException, OSError) as e:
+            schema = pq.read_schema(path) if encoded else None
+            text = [c for c in encoded if schema is not None and _is_text(schema.field(c).type)]
+            table = pq.read_table(path, read_dictionary=text or None)
+        except (pa.ArrowException, OSError, KeyError) as e:
             raise InputError(f"{name}: not a readable Parquet file ({_first_line(e)})") from None
         return RawFile(name, text_frame(table), {"format": "parquet"})
     with path.open("rb") as fh:
@@ -409,16 +429,34 @@ def read_sales_csv(
         raise InputError(f"{name}: cannot be read as CSV ({_first_line(e)})") from None
 
 
+#: how :func:`text_frame` keeps a dictionary-encoded text column
+TEXT_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+
+
 def text_frame(table: pa.Table) -> pd.DataFrame:
-    """Every column as pyarrow-backed text, names stripped of surrounding spaces."""
+    """Every column as pyarrow-backed text, names stripped of surrounding spaces.
+
+    Dictionary-encoded text columns stay encoded (``pd.ArrowDtype`` of :data:`TEXT_DICTIONARY`).
+    """
     table = pa.table(
-        [c.cast(pa.string()) for c in table.columns], names=[n.strip() for n in table.column_names]
+        [c.cast(TEXT_DICTIONARY if _is_text_dictionary(c.type) else pa.string()) for c in table.columns],
+        names=[n.strip() for n in table.column_names],
     )
     return table.to_pandas(types_mapper=_str_mapper)
 
 
+def _is_text(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
+def _is_text_dictionary(t: pa.DataType) -> bool:
+    return pa.types.is_dictionary(t) and _is_text(t.value_type)
+
+
 def _str_mapper(t: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
-    return pd.StringDtype("pyarrow") if pa.types.is_string(t) or pa.types.is_large_string(t) else None
+    if _is_text_dictionary(t):
+        return pd.ArrowDtype(t)
+    return pd.StringDtype("pyarrow") if _is_text(t) else None
 
 
 def read_survey_file(path: Path, name: str) -> RawFile:

@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from impact._compat import arrow_chunks, arrow_text, is_arrow_backed
 from impact.clean.parse._core import (
@@ -219,85 +218,108 @@ def _by_hits(texts: pd.Series, formats: tuple[str, ...]) -> list[str]:
 
 
 class _FixedWidth(NamedTuple):
-    """A canonical fixed-width timestamp shape, read digit by digit (see :func:`_fixed_width_stamps`)."""
+    """A canonical fixed-width timestamp shape, read digit by digit (see :func:`_fixed_width_micros`)."""
 
     group: _Formats
-    pattern: str
-    width: int
+    #: one character per byte: ``d`` a digit 0-9, ``?`` ``T`` or a space, ``±`` ``+`` or ``-``,
+    #: anything else itself (the shape's regular expression, checked on bytes)
+    template: str
     #: (start, width) of year, month, day, hour, minute and (None: 0) second
     fields: tuple[tuple[int, int] | None, ...]
     #: start of ``+hh:mm`` (None: naive, or ``Z`` when ``utc``)
     offset: int | None = None
     utc: bool = False
 
+    @property
+    def width(self) -> int:
+        return len(self.template)
+
 
 _FIXED_WIDTH = (
     _FixedWidth(
         _WITH_OFFSET,
-        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$",
-        25,
+        "dddd-dd-dd?dd:dd:dd±dd:dd",
         ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2)),
         offset=19,
     ),
     _FixedWidth(
         _WITH_OFFSET,
-        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
-        20,
+        "dddd-dd-dd?dd:dd:ddZ",
         ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2)),
         utc=True,
     ),
     _FixedWidth(
         _NAIVE_ISO,
-        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}$",
-        19,
+        "dddd-dd-dd?dd:dd:dd",
         ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2)),
     ),
     _FixedWidth(
         _DAY_FIRST,
-        r"^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}$",
-        16,
+        "dd/dd/dddd dd:dd",
         ((6, 4), (3, 2), (0, 2), (11, 2), (14, 2), None),
     ),
 )
 #: years read by the fixed-width path (others, and anything unusual, go through pandas)
 _FIXED_WIDTH_YEARS = (1970, 2200)
 _MAX_OFFSET_HOURS = 14
+_TEMPLATE_BYTES = {"?": b"T ", "±": b"+-"}
 
 
-def _digits_at(matrix: np.ndarray, start: int, width: int) -> np.ndarray:
-    number = np.zeros(len(matrix), dtype=np.int64)
-    for k in range(start, start + width):
-        number = number * 10 + (matrix[:, k].astype(np.int64) - 48)
+def _text_lengths(texts: pa.Array) -> np.ndarray:
+    """Byte length of each text of a ``large_string`` array (nulls: -1)."""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset : texts.offset + len(texts) + 1]
+    lengths = np.diff(offsets)
+    if texts.null_count:
+        lengths[~texts.is_valid().to_numpy(zero_copy_only=False)] = -1
+    return lengths
+
+
+def _matching(matrix: np.ndarray, template: str) -> np.ndarray:
+    """Rows of a ``(rows, width)`` byte matrix that have the shape of ``template``."""
+    digits = [i for i, ch in enumerate(template) if ch == "d"]
+    ok = ((matrix[:, digits] - np.uint8(48)) <= 9).all(axis=1)  # (bytes below '0' wrap around)
+    for i, ch in enumerate(template):
+        if ch != "d":
+            column = matrix[:, i]
+            allowed = _TEMPLATE_BYTES.get(ch, ch.encode())
+            ok &= (column == allowed[0]) | (column == allowed[-1])
+    return ok
+
+
+def _number_at(matrix: np.ndarray, start: int, width: int) -> np.ndarray:
+    number = matrix[:, start].astype(np.int32) - 48
+    for k in range(start + 1, start + width):
+        number = number * 10 + matrix[:, k] - 48
     return number
 
 
-def _fixed_width_stamps(texts: pa.Array, shape: _FixedWidth, tz: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
+def _fixed_width_micros(
+    texts: pa.Array, lengths: np.ndarray, shape: _FixedWidth, tz: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Read the texts of one canonical shape (e.g. ``2024-03-01T06:00:00+07:00``) as numbers.
 
-    Returns the positions read and their times in ``tz``. Only real calendar dates and
-    times in ordinary ranges are read (the rest is left to the explicit pandas formats,
-    which give the same value for these texts), so nothing ever rolls over.
+    ``texts``: ``large_string``; ``lengths``: their byte lengths (:func:`_text_lengths`).
+    Returns the positions read and their times as microseconds since the epoch (UTC). Only real
+    calendar dates and times in ordinary ranges are read (the rest is left to the explicit
+    pandas formats, which give the same value for these texts), so nothing ever rolls over.
     """
     width = shape.width
-    # the pattern is matched only on the texts of the shape's width
-    right_width = pc.fill_null(pc.equal(pc.binary_length(texts), width), False)
-    where = np.flatnonzero(right_width.to_numpy(zero_copy_only=False))
-    matches = pc.match_substring_regex(texts.take(pa.array(where)), shape.pattern)
-    where = where[pc.fill_null(matches, False).to_numpy(zero_copy_only=False)]
+    where = np.flatnonzero(lengths == width)
     if not len(where):
-        return where, pd.DatetimeIndex([], dtype=pd.DatetimeTZDtype("us", tz))
+        return where, np.zeros(0, dtype=np.int64)
     chosen = texts.take(pa.array(where))
     offsets = np.frombuffer(chosen.buffers()[1], dtype=np.int64)[
         chosen.offset : chosen.offset + len(chosen) + 1
     ]
-    data = np.frombuffer(chosen.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    matrix = data.reshape(len(chosen), width)
-    year, month, day, hour, minute = (_digits_at(matrix, *f) for f in shape.fields[:5])
-    second = _digits_at(matrix, *shape.fields[5]) if shape.fields[5] else np.zeros_like(year)
-    month_start = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
-    days_in_month = ((month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype(
-        np.int64
-    )
+    matrix = np.frombuffer(chosen.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(-1, width)
+    shaped = _matching(matrix, shape.template)
+    if not shaped.all():
+        where, matrix = where[shaped], matrix[shaped]
+    year, month, day, hour, minute = (_number_at(matrix, *f) for f in shape.fields[:5])
+    second = _number_at(matrix, *shape.fields[5]) if shape.fields[5] else np.zeros_like(year)
+    month_start = ((year.astype(np.int64) - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+    first_day = month_start.astype("datetime64[D]").astype(np.int64)
+    days_in_month = (month_start + 1).astype("datetime64[D]").astype(np.int64) - first_day
     ok = (
         (year >= _FIXED_WIDTH_YEARS[0])
         & (year <= _FIXED_WIDTH_YEARS[1])
@@ -309,26 +331,26 @@ def _fixed_width_stamps(texts: pa.Array, shape: _FixedWidth, tz: str) -> tuple[n
         & (minute <= 59)
         & (second <= 59)
     )
-    seconds = (
-        (month_start.astype("datetime64[D]").astype(np.int64) + day - 1) * 86_400
-        + hour * 3600
-        + minute * 60
-        + second
-    )
+    seconds = (first_day + day - 1) * 86_400 + (hour * 3600 + minute * 60 + second)
     if shape.offset is not None:
         sign = np.where(matrix[:, shape.offset] == ord("-"), -1, 1)
-        off_h, off_m = _digits_at(matrix, shape.offset + 1, 2), _digits_at(matrix, shape.offset + 4, 2)
+        off_h, off_m = _number_at(matrix, shape.offset + 1, 2), _number_at(matrix, shape.offset + 4, 2)
         ok &= (off_h <= _MAX_OFFSET_HOURS) & (off_m <= 59)
         seconds = seconds - sign * (off_h * 3600 + off_m * 60)
-    where, seconds = where[ok], seconds[ok]
-    stamps = pd.DatetimeIndex((seconds * 1_000_000).astype("datetime64[us]"))
-    if shape.offset is not None or shape.utc:
-        stamps = stamps.tz_localize("UTC").tz_convert(tz)
-    else:
-        stamps = stamps.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-        real = ~stamps.isna()
-        where, stamps = where[real], stamps[real]
-    return where, stamps
+    where, micros = where[ok], seconds[ok] * 1_000_000
+    if shape.offset is None and not shape.utc:  # local time in ``tz``: nonexistent or ambiguous ones are left
+        local = pd.DatetimeIndex(micros.view("datetime64[us]")).tz_localize(
+            tz, ambiguous="NaT", nonexistent="NaT"
+        )
+        real = ~local.isna()
+        where, micros = where[real], local[real].as_unit("us").asi8
+    return where, micros
+
+
+def _fixed_width_stamps(texts: pa.Array, shape: _FixedWidth, tz: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """:func:`_fixed_width_micros` of ``large_string`` texts as times in ``tz``."""
+    where, micros = _fixed_width_micros(texts, _text_lengths(texts), shape, tz)
+    return where, pd.DatetimeIndex(micros.view("datetime64[us]")).tz_localize("UTC").tz_convert(tz)
 
 
 def _timestamps(uniques: pd.Index, *, groups: tuple[_Formats, ...], tz: str) -> tuple[np.ndarray, Any]:
@@ -424,12 +446,13 @@ def _datetime_rows(s: pd.Series, fast: _FastPath, *, groups: tuple[_Formats, ...
     such texts have no spaces to strip); every other row goes through the per-unique path.
     """
     arrow = arrow_text(s)
+    lengths = _text_lengths(arrow)
     micros = np.full(len(s), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     settled = np.zeros(len(s), dtype=bool)
     for shape in _FIXED_WIDTH:
         if shape.group in groups:
-            where, stamps = _fixed_width_stamps(arrow, shape, tz)
-            micros[where] = stamps.tz_convert("UTC").as_unit("us").asi8
+            where, read = _fixed_width_micros(arrow, lengths, shape, tz)
+            micros[where] = read
             settled[where] = True
     rest_at = np.flatnonzero(~settled)
     rest = s.iloc[rest_at]
