@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from impact import io
-from impact.clean import clean_to, sales, sales_parse, schema
+from impact.clean import clean_to, sales, sales_exports, sales_parse, schema
 from impact.clean.parse import times
 from impact.errors import ContractError
 
@@ -188,3 +188,33 @@ def test_large_table_check_samples_blocks_with_the_first_and_last_rows(sample_cl
         bad.loc[row, "gross_idr"] = -5
         with pytest.raises(ContractError, match=r"gross_idr\s+greater_than_or_equal_to\(0\)\s+-5"):
             schema.validate("orders", bad)
+
+
+@pytest.mark.parametrize("workers", [True, False])
+def test_parquet_exports_parsed_in_pieces_clean_exactly_as_whole(
+    messy_parquet, tmp_path, monkeypatch, workers
+):
+    monkeypatch.setattr(sales_exports, "CACHE_MIN_BYTES", 0)
+    monkeypatch.setattr(sales_exports, "PARALLEL_MIN_BYTES", 0 if workers else 1 << 60)
+    monkeypatch.setattr(sales_exports, "WORKERS", 2)
+    assert sales_exports._pieces(messy_parquet / "sales" / "orders_1.parquet", "o", 1, None) == [None]
+    monkeypatch.setattr(sales_exports, "PIECE_ROWS", 4)  # pieces of row groups of 3 rows: 6 + 7 rows
+    assert sales_exports._pieces(messy_parquet / "sales" / "orders_1.parquet", "o", 1, None) == [
+        [0, 1],
+        [2, 3, 4],
+    ]
+    cold = clean_to(messy_parquet, tmp_path / "pieces")
+    warm = clean_to(messy_parquet, tmp_path / "pieces")  # (each piece from the cache)
+    assert (
+        cold["cache"]["parsed"]
+        == warm["cache"]["from_cache"]
+        == ["sales/orders_1.parquet", "sales/orders_2.parquet"]
+    )
+    assert len(list((tmp_path / "pieces.cache").glob("*-001.json"))) == 1
+    monkeypatch.setattr(sales_exports, "PIECE_ROWS", 1 << 40)
+    clean_to(messy_parquet, tmp_path / "whole", cache=False)
+    pieces, whole = _files(tmp_path / "pieces"), _files(tmp_path / "whole")
+    assert pieces.keys() == whole.keys()
+    for name in pieces:
+        if name != "audit.json":
+            assert pieces[name] == whole[name], name

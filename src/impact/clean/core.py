@@ -7,6 +7,7 @@ functions unchanged, so both give the same tables, quarantine, lineage and audit
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -226,13 +227,16 @@ def sales_tables(
     base: pd.DataFrame,
     *,
     secret: str,
-    ready: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None,
+    ready: Callable[[str, pd.DataFrame], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict, pd.DataFrame]:
     """Cleaned orders → the ``orders`` and ``reseller_monthly`` tables, the linkage counts
     (:func:`impact.clean.link.link_counts`) and the orders' lineage (source file and row of each
     output row). Works on all orders or on any part of them holding whole orders (the Dask engine
-    runs it per partition). ``ready(orders, lineage)``, if given, is called as soon as those two
-    tables are made, before the monthly table (the pandas engine starts writing them then).
+    runs it per partition).
+
+    The orders table and the lineage are made in two threads while the monthly table is made here
+    (it needs neither); ``ready(name, table)``, if given, is called from those threads with
+    ``"orders"`` and ``"lineage"`` as soon as each is made (the pandas engine starts writing them).
     """
     orders = link_accounts(orders, base)
     # one coding of the account ids serves the pseudonyms and the monthly table (the cleaned orders
@@ -243,23 +247,40 @@ def sales_tables(
     else:
         rid_codes, rid_uniques = pd.factorize(rid)
     reseller_keys = pseudonyms_of(rid_uniques, secret=secret, prefix="R-", namespace="reseller")
-    orders = orders.assign(reseller_key=pseudonyms_by_code(reseller_keys, rid_codes, orders.index))
-    # orders stay in export order (file, row) of the kept rows: deterministic, and no sort of millions
-    out_orders = orders[list(ORDER_COLUMNS)].reset_index(drop=True)
+
+    def orders_table() -> pd.DataFrame:
+        # orders stay in export order (file, row) of the kept rows: deterministic, and no sort of millions
+        keys = pseudonyms_by_code(reseller_keys, rid_codes, orders.index)
+        out = orders.assign(reseller_key=keys)[list(ORDER_COLUMNS)].reset_index(drop=True)
+        if ready is not None:
+            ready("orders", out)
+        return out
+
+    def lineage_table() -> pd.DataFrame:
+        lineage = _orders_lineage(orders)
+        if ready is not None:
+            ready("lineage", lineage)
+        return lineage
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="impact-tables") as pool:
+        made_orders, made_lineage = pool.submit(orders_table), pool.submit(lineage_table)
+        monthly = reseller_monthly(orders, key_codes=(rid_codes, reseller_keys))
+        out_orders, lineage = made_orders.result(), made_lineage.result()
+    return out_orders, monthly, link_counts(orders), lineage
+
+
+def _orders_lineage(orders: pd.DataFrame) -> pd.DataFrame:
+    """``source_file`` (text) and ``source_row`` of each order."""
     files = orders["source_file"]
     if isinstance(files.dtype, pd.CategoricalDtype):  # the file names (``str``, as inferred), by code
         codes = files.cat.codes.to_numpy()
         names = pa.array(np.asarray(files.cat.categories, dtype=object), pa.large_string())
-        files = pd.array(names.take(pa.array(codes, mask=codes < 0)), dtype=pd.StringDtype("pyarrow", np.nan))
+        missing = codes < 0
+        taken = names.take(pa.array(codes, mask=missing) if missing.any() else pa.array(codes))
+        files = pd.array(taken, dtype=pd.StringDtype("pyarrow", np.nan))
     else:
         files = files.to_numpy()
-    lineage = pd.DataFrame(
-        {"source_file": files, "source_row": orders["source_row"].to_numpy(dtype=np.int64)}
-    )
-    if ready is not None:
-        ready(out_orders, lineage)
-    monthly = reseller_monthly(out_orders, key_codes=(rid_codes, reseller_keys))
-    return out_orders, monthly, link_counts(orders), lineage
+    return pd.DataFrame({"source_file": files, "source_row": orders["source_row"].to_numpy(dtype=np.int64)})
 
 
 def config_hashes(raw_dir: Path, files: dict[str, list[Path]]) -> dict[str, str]:

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from impact import config, vocab
 from impact._compat import arrow_chunks, is_arrow_backed, series_of
 from impact.clean.audit import Ledger
+from impact.clean.pseudonymise import pseudonyms_by_code
 from impact.clean.sales_parse import (
     COMMISSION_MISSING,
     GROSS_MISSING,
@@ -429,10 +430,14 @@ def reseller_monthly(
     summed exactly in int64 by numpy: no key text is touched per row.
 
     ``key_codes``, optional: ``(codes, keys)`` with ``orders["reseller_key"]`` equal to
-    ``keys[codes]`` (code -1: missing), row for row — saves hashing the key texts again.
+    ``keys[codes]`` (code -1: missing), row for row — saves hashing the key texts again (the
+    ``reseller_key`` column may then be absent).
     """
     done = (orders["status"] == "completed").to_numpy(dtype=bool)
     known_keys = _sorted_key_codes(*key_codes, done) if key_codes is not None else None
+    if known_keys is None and "reseller_key" not in orders:  # (keys that repeat: a hash collision)
+        codes, texts = key_codes
+        orders = orders.assign(reseller_key=pseudonyms_by_code(texts, codes, orders.index))
     if known_keys is None:
         key_codes, keys = pd.factorize(orders["reseller_key"][done], sort=True)
     else:

@@ -33,6 +33,7 @@ __all__ = [
     "SURVEY_SUFFIXES",
     "RawFile",
     "list_raw_files",
+    "parquet_row_groups",
     "read_csv_text",
     "read_sales_file",
     "read_survey_file",
@@ -334,7 +335,18 @@ def sales_header(path: Path, name: str) -> list[str] | None:
         raise InputError(f"{name}: not a readable Parquet file ({_first_line(e)})") from None
 
 
-def read_sales_file(path: Path, name: str, *, encoded: tuple[str, ...] = ()) -> RawFile:
+def parquet_row_groups(path: Path, name: str) -> list[int]:
+    """The number of rows of each row group of a Parquet file (InputError naming it if unreadable)."""
+    try:
+        meta = pq.read_metadata(path)
+    except (pa.ArrowException, OSError) as e:
+        raise InputError(f"{name}: not a readable Parquet file ({_first_line(e)})") from None
+    return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+
+
+def read_sales_file(
+    path: Path, name: str, *, encoded: tuple[str, ...] = (), row_groups: list[int] | None = None
+) -> RawFile:
     """Read a platform order export (CSV, XLSX or Parquet) with every column as text.
 
     Large CSV and Parquet files go through pyarrow (multi-threaded, no Python per row);
@@ -342,7 +354,8 @@ def read_sales_file(path: Path, name: str, *, encoded: tuple[str, ...] = ()) -> 
     (names as stored, see :func:`sales_header`) to read as Arrow dictionaries of their text
     (``pd.ArrowDtype(dictionary<int32, string>)``): the file's own dictionary pages, so that a
     column of few distinct values is never turned into one string per row. Text columns only;
-    other formats and other column types ignore it.
+    other formats and other column types ignore it. ``row_groups``: read only these row groups
+    of a Parquet file (all when None).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -352,7 +365,10 @@ def read_sales_file(path: Path, name: str, *, encoded: tuple[str, ...] = ()) -> 
         try:
             schema = pq.read_schema(path) if encoded else None
             text = [c for c in encoded if schema is not None and _is_text(schema.field(c).type)]
-            table = pq.read_table(path, read_dictionary=text or None)
+            if row_groups is None:
+                table = pq.read_table(path, read_dictionary=text or None)
+            else:
+                table = pq.ParquetFile(path, read_dictionary=text or None).read_row_groups(row_groups)
         except (pa.ArrowException, OSError, KeyError) as e:
             raise InputError(f"{name}: not a readable Parquet file ({_first_line(e)})") from None
         return RawFile(name, text_frame(table), {"format": "parquet"})

@@ -80,27 +80,27 @@ def clean(
     )
     read_s = {e.name: e.rows for e in exports}
     notes_s = {e.name: e.notes for e in exports}
-    sources = []
+    sources, parts = [], []
     for i, e in enumerate(exports):
         if e.outcome is not None:  # what Corrections.apply records, in export order after the survey's
             corrections.outcomes.append(e.outcome)
             ledger.add(e.name, "corrected_by_log", int(e.outcome["rows"].sum()))
-        n = len(e.parsed)
-        files_of = pd.Categorical.from_codes(np.full(n, i, dtype=np.int16), categories=names)
-        sources.append((pd.Series(files_of), np.arange(2, n + 2, dtype=np.int64)))
-    parts = [e.parsed for e in exports]
+        row = 2  # (spreadsheet rows: the header is row 1)
+        for piece in e.pieces:  # consecutive pieces of the export, each a part of its own
+            n = len(piece)
+            files_of = pd.Categorical.from_codes(np.full(n, i, dtype=np.int16), categories=names)
+            sources.append((pd.Series(files_of), np.arange(row, row + n, dtype=np.int64)))
+            parts.append(piece)
+            row += n
     current = sales.current_rows(parts, ledger, sources=sources)
     orders = sales.assemble_orders(parts, ledger, sources=sources, current=current)
     del parts, current
 
-    def orders_ready(out_orders, lineage) -> None:
-        schema.validate("orders", out_orders)
-        if early is not None:  # written while the monthly table is made
-            early("orders", out_orders)
-            early(f"{io.LINEAGE_DIR}/orders", lineage)
+    def table_ready(name: str, table: pd.DataFrame) -> None:  # written while the monthly table is made
+        early("orders" if name == "orders" else f"{io.LINEAGE_DIR}/orders", table)
 
     out_orders, monthly, counts, orders_lineage = sales_tables(
-        orders, sv.base, secret=key, ready=orders_ready
+        orders, sv.base, secret=key, ready=table_ready if early is not None else None
     )
     del orders
 
@@ -110,9 +110,8 @@ def clean(
         "orders": out_orders,
         "reseller_monthly": monthly,
     }
-    for name, table in tables.items():
-        if name != "orders":  # (checked when it was made)
-            schema.validate(name, table)
+    for name, table in tables.items():  # (a failure here leaves the processed folder as it was)
+        schema.validate(name, table)
     if len(sv.comparison):
         schema.validate("comparison", sv.comparison)
         schema.validate("comparison_followups", sv.comparison_followups)
