@@ -7,7 +7,7 @@ functions unchanged, so both give the same tables, quarantine, lineage and audit
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +36,7 @@ __all__ = [
     "describe_cohorts",
     "make_audit",
     "observed_waves",
+    "reseller_pseudonyms",
     "sales_tables",
     "sort_quarantine",
 ]
@@ -228,6 +229,7 @@ def sales_tables(
     *,
     secret: str,
     ready: Callable[[str, pd.DataFrame], None] | None = None,
+    reseller_keys: Future | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict, pd.DataFrame]:
     """Cleaned orders → the ``orders`` and ``reseller_monthly`` tables, the linkage counts
     (:func:`impact.clean.link.link_counts`) and the orders' lineage (source file and row of each
@@ -237,6 +239,8 @@ def sales_tables(
     The orders table and the lineage are made in two threads while the monthly table is made here
     (it needs neither); ``ready(name, table)``, if given, is called from those threads with
     ``"orders"`` and ``"lineage"`` as soon as each is made (the pandas engine starts writing them).
+    ``reseller_keys``: the pseudonyms of the categories of ``orders["reseller_id"]`` being made
+    elsewhere (a future of :func:`reseller_pseudonyms`); else they are made here.
     """
     orders = link_accounts(orders, base)
     # one coding of the account ids serves the pseudonyms and the monthly table (the cleaned orders
@@ -246,7 +250,10 @@ def sales_tables(
         rid_codes, rid_uniques = rid.cat.codes.to_numpy(), rid.cat.categories
     else:
         rid_codes, rid_uniques = pd.factorize(rid)
-    reseller_keys = pseudonyms_of(rid_uniques, secret=secret, prefix="R-", namespace="reseller")
+    if reseller_keys is None or not isinstance(rid.dtype, pd.CategoricalDtype):
+        reseller_keys = reseller_pseudonyms(rid_uniques, secret=secret)
+    else:
+        reseller_keys = reseller_keys.result()
 
     def orders_table() -> pd.DataFrame:
         # orders stay in export order (file, row) of the kept rows: deterministic, and no sort of millions
@@ -267,6 +274,11 @@ def sales_tables(
         monthly = reseller_monthly(orders, key_codes=(rid_codes, reseller_keys))
         out_orders, lineage = made_orders.result(), made_lineage.result()
     return out_orders, monthly, link_counts(orders), lineage
+
+
+def reseller_pseudonyms(accounts, *, secret: str) -> pa.Array:
+    """The ``reseller_key`` of each of ``accounts`` (distinct normalised reseller ids)."""
+    return pseudonyms_of(accounts, secret=secret, prefix="R-", namespace="reseller")
 
 
 def _orders_lineage(orders: pd.DataFrame) -> pd.DataFrame:

@@ -60,6 +60,7 @@ __all__ = [
     "parse_orders",
     "reseller_monthly",
     "resolve_sales_columns",
+    "rid_dictionary",
     "stack_exports",
     "tag_rows",
 ]
@@ -117,6 +118,7 @@ def assemble_orders(
     *,
     sources: list[tuple[pd.Series, np.ndarray]],
     current: list[np.ndarray | None] | None = None,
+    rids: tuple[np.ndarray, pd.api.extensions.ExtensionArray] | None = None,
 ) -> pd.DataFrame:
     """The cleaned orders from parsed parts; what is set aside or set missing goes to the ledger.
 
@@ -124,7 +126,9 @@ def assemble_orders(
     ``current``: per part, which rows survived de-duplication (``None``: all of them). Rows
     without an order id are set aside (``no order id``) whether current or not; the other entries
     and the normalisation counts are recorded for current rows only. ``month`` is the calendar
-    month in WIB (UTC+7) as a naive month-start timestamp; rows stay in part order.
+    month in WIB (UTC+7) as a naive month-start timestamp; rows stay in part order. ``rids``:
+    :func:`rid_dictionary` of the parts, if already made (``reseller_id``'s categories are its
+    distinct ids, in its order).
     """
     current = current or [None] * len(parts)
     entries, chosen = [], []
@@ -155,10 +159,18 @@ def assemble_orders(
         chosen.append(cur & (bad == ROW_OK))
     if entries:
         ledger.quarantine.append(pd.concat(entries, ignore_index=True))
-    return _orders_frame(parts, chosen, sources)
+    return _orders_frame(parts, chosen, sources, rids or rid_dictionary(parts))
 
 
-def _orders_frame(parts: list[ParsedOrders], chosen: list[np.ndarray], sources) -> pd.DataFrame:
+def rid_dictionary(parts: list[ParsedOrders]) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    """The parts' reseller id texts (:attr:`ParsedOrders.rids`, in part order) factorised:
+    ``(codes, distinct ids)``; the distinct ids are the categories of the orders' ``reseller_id``."""
+    texts = [p.rids for p in parts]
+    merged = pa.chunked_array(texts, pa.large_string()) if texts else pa.chunked_array([], pa.large_string())
+    return pd.factorize(pd.array(merged, dtype=pd.StringDtype("pyarrow")))
+
+
+def _orders_frame(parts: list[ParsedOrders], chosen: list[np.ndarray], sources, rids) -> pd.DataFrame:
     """The chosen rows of every part as the orders frame :func:`impact.clean.core.sales_tables` takes."""
 
     def rows_of(name: str, dtype) -> np.ndarray:
@@ -179,7 +191,7 @@ def _orders_frame(parts: list[ParsedOrders], chosen: list[np.ndarray], sources) 
     return pd.DataFrame(
         {
             "order_id": pd.array(oid, dtype=pd.StringDtype("pyarrow")).astype("string"),
-            "reseller_id": _categorical_of_texts(parts, chosen, "rid", sort=False),
+            "reseller_id": _categorical_of_texts(parts, chosen, "rid", sort=False, factorised=rids),
             "order_time": order_time.array,
             "month": month_of(pd.Series(order_time)).array,
             "status": pd.Categorical.from_codes(rows_of("status", np.int8), dtype=vocab.STATUS_DTYPE),
@@ -199,14 +211,19 @@ def _orders_frame(parts: list[ParsedOrders], chosen: list[np.ndarray], sources) 
 
 
 def _categorical_of_texts(
-    parts: list[ParsedOrders], chosen: list[np.ndarray], column: str, *, sort: bool
+    parts: list[ParsedOrders], chosen: list[np.ndarray], column: str, *, sort: bool, factorised=None
 ) -> pd.Categorical:
     """A coded text column (``rid``: :attr:`ParsedOrders.rids`, ``category``: ``categories``) of the
     chosen rows as one categorical with ``str`` categories; ``sort``: the sorted texts that occur
-    (what a Parquet round trip of :func:`_categorical_of` gives)."""
+    (what a Parquet round trip of :func:`_categorical_of` gives). ``factorised``: the parts' texts
+    already factorised (``(codes, uniques)``, as :func:`rid_dictionary` does)."""
     texts = [p.rids if column == "rid" else p.categories for p in parts]
-    merged = pa.chunked_array(texts, pa.large_string()) if texts else pa.chunked_array([], pa.large_string())
-    codes, uniques = pd.factorize(pd.array(merged, dtype=pd.StringDtype("pyarrow")))
+    if factorised is None:
+        merged = (
+            pa.chunked_array(texts, pa.large_string()) if texts else pa.chunked_array([], pa.large_string())
+        )
+        factorised = pd.factorize(pd.array(merged, dtype=pd.StringDtype("pyarrow")))
+    codes, uniques = factorised
     start, taken = 0, []
     for p, k, t in zip(parts, chosen, texts, strict=True):
         remap = np.append(codes[start : start + len(t)], -1)  # code -1 (none) takes the last: -1

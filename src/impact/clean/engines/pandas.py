@@ -10,6 +10,7 @@ functions per partition.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from impact.clean.core import (
     clean_survey,
     config_hashes,
     make_audit,
+    reseller_pseudonyms,
     sales_tables,
     sort_quarantine,
 )
@@ -92,17 +94,22 @@ def clean(
             sources.append((pd.Series(files_of), np.arange(row, row + n, dtype=np.int64)))
             parts.append(piece)
             row += n
-    current = sales.current_rows(parts, ledger, sources=sources)
-    orders = sales.assemble_orders(parts, ledger, sources=sources, current=current)
-    del parts, current
+    # the accounts' pseudonyms are made in a thread (hashlib in Python) while this one de-duplicates
+    # and assembles the orders (mostly numpy and pyarrow, which let it run)
+    rids = sales.rid_dictionary(parts)
 
     def table_ready(name: str, table: pd.DataFrame) -> None:  # written while the monthly table is made
         early("orders" if name == "orders" else f"{io.LINEAGE_DIR}/orders", table)
 
-    out_orders, monthly, counts, orders_lineage = sales_tables(
-        orders, sv.base, secret=key, ready=table_ready if early is not None else None
-    )
-    del orders
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="impact-pseudonyms") as hashing:
+        keys = hashing.submit(reseller_pseudonyms, rids[1], secret=key)
+        current = sales.current_rows(parts, ledger, sources=sources)
+        orders = sales.assemble_orders(parts, ledger, sources=sources, current=current, rids=rids)
+        del parts, current
+        out_orders, monthly, counts, orders_lineage = sales_tables(
+            orders, sv.base, secret=key, ready=table_ready if early is not None else None, reseller_keys=keys
+        )
+        del orders
 
     tables = {
         "participants": sv.participants,
