@@ -24,6 +24,7 @@ LAYERS = {
     "_version": 0,
     "_text": 0,
     "_compat": 0,
+    "_memory": 0,
     "errors": 0,
     "config": 0,
     "vocab": 0,

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from impact import io
+from impact import _memory, io
 from impact.clean import clean_to, sales, sales_exports, sales_parse, schema
 from impact.clean.parse import times
 from impact.errors import ContractError
@@ -218,3 +218,11 @@ def test_parquet_exports_parsed_in_pieces_clean_exactly_as_whole(
     for name in pieces:
         if name != "audit.json":
             assert pieces[name] == whole[name], name
+
+
+def test_workers_keep_freed_memory_unless_told_not_to():
+    env = _memory.worker_env({"PATH": "/bin", "NUMPY_MADVISE_HUGEPAGE": "1"})
+    assert env["MALLOC_MMAP_THRESHOLD_"] == str(1 << 30)
+    assert env["NUMPY_MADVISE_HUGEPAGE"] == "1"  # (what the caller set wins)
+    assert env["PATH"] == "/bin"
+    assert _memory.worker_env({"IMPACT_HEAP_RETAINED": "0"}) == {"IMPACT_HEAP_RETAINED": "0"}

@@ -5,14 +5,19 @@ parse depends on other rows or other exports); de-duplication across exports and
 it run on the parsed parts (:func:`impact.clean.sales.current_rows`, ``assemble_orders``).
 
 **Worker processes.** When the exports are large (:data:`PARALLEL_MIN_BYTES` together, two or more
-files), each is read and parsed in a process of its own (:data:`WORKERS` at a time). A worker writes
-its parsed part as an Arrow IPC file, which the main process maps into memory without copying.
+pieces), each is read and parsed in a process of its own (:data:`WORKERS` at a time). A large Parquet
+export is parsed in pieces of consecutive row groups (:data:`PIECE_ROWS` rows or more each), so that
+workers share even a single large export and none waits while another parses the last one. Parquet
+columns of few distinct values are read as the file's own dictionaries
+(:data:`impact.clean.sales_parse.ENCODED_FIELDS`). A worker writes its parsed part as an Arrow IPC
+file, which the main process maps into memory without copying; the main process takes each piece
+as a part of its own (pieces are consecutive, so de-duplication is unchanged).
 
 **The cache.** Raw exports never change once written, and a programme re-runs ``impact clean``
 every time a new weekly export arrives. An export's parsed part depends only on the file's bytes,
 the code that parses it, the cleaning parameters, the corrections logged for it (and, by the
 contract of the cache, the secret), so it is kept under a key made of exactly these
-(:func:`entry_key`) in a cache folder (``impact clean --cache-dir``; by default next to the
+(:func:`entry_key`; a piece's entry adds its number) in a cache folder (``impact clean --cache-dir``; by default next to the
 processed folder, ``PROCESSED.cache/``). A later run whose key matches maps the stored part
 instead of parsing the file again; de-duplication across exports, the monthly table and every
 other output are then computed as in a full run, so they are the same byte for byte. Entries that
@@ -46,6 +51,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from impact import _memory as memory
 from impact import config, io
 from impact._version import __version__
 from impact.clean import sales_parse
@@ -260,9 +266,7 @@ class _Workers:
             env = dict(os.environ)  # the same impact as this process's: the folder holding the package
             package_root = str(Path(__file__).resolve().parents[2])
             env["PYTHONPATH"] = os.pathsep.join([package_root, env.get("PYTHONPATH", "")])
-            # numpy's advice to back large arrays with huge pages makes the kernel compact memory
-            # while the worker waits (measured: 0.4-0.6 s of a 10M-row parse on a 2-core VM)
-            env.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+            env = memory.worker_env(env)  # (see impact._memory)
             proc = subprocess.Popen(
                 [sys.executable, "-m", "impact.clean.sales_exports"],
                 stdin=subprocess.PIPE,

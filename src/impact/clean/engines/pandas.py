@@ -54,8 +54,9 @@ def clean(
     ``programme``: a configuration or its file (default: ``RAW_DIR/programme.toml`` if present).
     ``cache_dir``: where parsed exports are kept between runs (:mod:`impact.clean.sales_exports`;
     None: no cache). ``progress(rows, done, total)`` is called as sales exports are parsed (rows
-    read so far, exports done, exports in all). ``early(name, table)``: called with ``orders`` and
-    ``lineage/orders`` as soon as they are made (:meth:`impact.io.ProcessedWriter.early`).
+    read so far, exports done, exports in all). ``early(name, table)``: called with ``orders``,
+    ``lineage/orders`` and ``reseller_monthly`` as soon as they are made (possibly from another
+    thread; :meth:`impact.io.ProcessedWriter.early`).
     """
     if io.is_url(raw_dir):
         raise io.InputError(f"{raw_dir}: a URL needs --engine dask (the pandas engine reads local folders)")
@@ -109,7 +110,10 @@ def clean(
         out_orders, monthly, counts, orders_lineage = sales_tables(
             orders, sv.base, secret=key, ready=table_ready if early is not None else None, reseller_keys=keys
         )
+        rows_clean = lineage_counts(orders[["source_file"]])  # (by code: the same rows as the lineage)
         del orders
+    if early is not None:  # written while the audit is made
+        early("reseller_monthly", monthly)
 
     tables = {
         "participants": sv.participants,
@@ -132,7 +136,7 @@ def clean(
         sv,
         ledger,
         rows_read=rows_read,
-        rows_clean=lineage_counts(orders_lineage),
+        rows_clean=rows_clean,
         notes=notes_s,
         input_sha256={name: hashes.get(name) or io.sha256(raw_dir / name) for name in rows_read}
         | config_hashes(raw_dir, files),
