@@ -25,16 +25,7 @@ from impact.clean import clean_to, sales, sales_exports, sales_parse, schema
 from impact.clean.parse import times
 from impact.errors import ContractError
 
-COLUMNS = [
-    "order_id",
-    "order_time",
-    "reseller_id",
-    "category",
-    "quantity",
-    "gross_amount",
-    "reseller_commission",
-    "status",
-]
+COLUMNS = list(sales_parse.SALES_FIELDS)
 ROWS = [
     ["ORD-1", "2024-01-05T10:00:00+07:00", "EVM-00000001", "fashion", 1, "150000", "15000", "Selesai"],
     ["  ORD-2 ", "05/01/2024 11:00", "evm 00000002", "Fashion ", 2, "Rp 150.000", "15rb", "selesai"],
