@@ -17,8 +17,9 @@ as a part of its own (pieces are consecutive, so de-duplication is unchanged).
 every time a new weekly export arrives. An export's parsed part depends only on the file's bytes,
 the code that parses it, the cleaning parameters, the corrections logged for it (and, by the
 contract of the cache, the secret), so it is kept under a key made of exactly these
-(:func:`entry_key`; a piece's entry adds its number) in a cache folder (``impact clean --cache-dir``; by default next to the
-processed folder, ``PROCESSED.cache/``). A later run whose key matches maps the stored part
+(:func:`entry_key`; a piece's entry adds its number) in a cache folder (``impact clean
+--cache-dir``; by default next to the processed folder, ``PROCESSED.cache/``). A later run whose
+key matches maps the stored part
 instead of parsing the file again; de-duplication across exports, the monthly table and every
 other output are then computed as in a full run, so they are the same byte for byte. Entries that
 a run did not use are removed at its end. Exports smaller than :data:`CACHE_MIN_BYTES` are parsed
