@@ -85,7 +85,9 @@ def threads_client():
 
 
 def test_dask_engine_counts_the_same_lineage(sample_dir, sample_clean, tmp_path, threads_client):
-    audit = engine_dask.clean_to(sample_dir / "raw", tmp_path / "dask", client=threads_client, blocksize=32768)
+    audit = engine_dask.clean_to(
+        sample_dir / "raw", tmp_path / "dask", client=threads_client, blocksize=32768
+    )
     assert audit["files"].keys() == sample_clean.audit["files"].keys()
     for name, f in audit["files"].items():
         assert f["rows_clean"] == sample_clean.audit["files"][name]["rows_clean"], name
