@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["arrow_chunks", "arrow_text", "is_arrow_backed", "series_of"]
+__all__ = ["arrow_chunks", "arrow_text", "is_arrow_backed", "series_of", "take_by_code"]
 
 
 def is_arrow_backed(values: pd.Series | pd.api.extensions.ExtensionArray) -> bool:
@@ -39,3 +39,10 @@ def series_of(chunks: pa.ChunkedArray | pa.Array, *, like: pd.Series, index: pd.
     """A Series holding ``chunks`` with the same kind of Arrow-backed array as ``like``."""
     chunked = chunks if isinstance(chunks, pa.ChunkedArray) else pa.chunked_array([chunks])
     return pd.Series(pd.array(chunked, dtype=like.dtype), index=index, name=like.name)
+
+
+def take_by_code(values: pa.Array, codes) -> pa.Array:
+    """``values[codes]`` row by row, as Arrow: one value per row taken from the distinct ones by its
+    integer code (numpy; code -1: missing)."""
+    missing = codes < 0
+    return values.take(pa.array(codes, mask=missing) if missing.any() else pa.array(codes))

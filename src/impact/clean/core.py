@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from impact import config, io, vocab
+from impact._compat import take_by_code
 from impact._version import __version__
 from impact.clean import arms, survey
 from impact.clean.audit import Ledger, build_audit, check_reconciled, lineage_counts
@@ -287,9 +288,7 @@ def _orders_lineage(orders: pd.DataFrame) -> pd.DataFrame:
     if isinstance(files.dtype, pd.CategoricalDtype):  # the file names (``str``, as inferred), by code
         codes = files.cat.codes.to_numpy()
         names = pa.array(np.asarray(files.cat.categories, dtype=object), pa.large_string())
-        missing = codes < 0
-        taken = names.take(pa.array(codes, mask=missing) if missing.any() else pa.array(codes))
-        files = pd.array(taken, dtype=pd.StringDtype("pyarrow", np.nan))
+        files = pd.array(take_by_code(names, codes), dtype=pd.StringDtype("pyarrow", np.nan))
     else:
         files = files.to_numpy()
     return pd.DataFrame({"source_file": files, "source_row": orders["source_row"].to_numpy(dtype=np.int64)})

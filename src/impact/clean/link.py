@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from impact._compat import take_by_code
+
 __all__ = ["link_accounts", "link_counts", "match_report"]
 
 
@@ -33,7 +35,7 @@ def link_accounts(orders: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFr
         at = lookup.index.get_indexer(ids.cat.categories)  # -1: not a survey account
         found = np.append(np.append(lookup.to_numpy(dtype=object), None)[at], None)
         codes = ids.cat.codes.to_numpy()
-        texts = pa.array(found, pa.large_string()).take(pa.array(codes, mask=codes < 0))
+        texts = take_by_code(pa.array(found, pa.large_string()), codes)
         pid = pd.Series(pd.array(texts, dtype=pd.StringDtype("pyarrow")), index=orders.index)
         return orders.assign(participant_id=pid)
     # only orders of survey accounts are looked up (a few among millions), by hash membership

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from impact._compat import take_by_code
+
 __all__ = ["PSEUDONYM_HEX", "pseudonymise", "pseudonyms_by_code", "pseudonyms_of"]
 
 #: hex characters of the HMAC kept in a pseudonym (64 bits: no collisions at platform scale)
@@ -47,8 +49,7 @@ def pseudonyms_of(uniques, *, secret: str, prefix: str, namespace: str) -> pa.Ar
 
 def pseudonyms_by_code(hashed: pa.Array, codes: np.ndarray, index: pd.Index) -> pd.Series:
     """``hashed[codes]`` as a ``string`` Series (code -1: missing), what :func:`pseudonymise` returns."""
-    missing = codes < 0
-    taken = hashed.take(pa.array(codes, mask=missing) if missing.any() else pa.array(codes))
+    taken = take_by_code(hashed, codes)
     return pd.Series(pd.arrays.ArrowStringArray(taken), index=index, dtype="string")
 
 

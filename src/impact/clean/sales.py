@@ -165,7 +165,10 @@ def assemble_orders(
 def rid_dictionary(parts: list[ParsedOrders]) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
     """The parts' reseller id texts (:attr:`ParsedOrders.rids`, in part order) factorised:
     ``(codes, distinct ids)``; the distinct ids are the categories of the orders' ``reseller_id``."""
-    texts = [p.rids for p in parts]
+    return _factorise_texts([p.rids for p in parts])
+
+
+def _factorise_texts(texts: list[pa.Array]) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
     merged = pa.chunked_array(texts, pa.large_string()) if texts else pa.chunked_array([], pa.large_string())
     return pd.factorize(pd.array(merged, dtype=pd.StringDtype("pyarrow")))
 
@@ -191,7 +194,7 @@ def _orders_frame(parts: list[ParsedOrders], chosen: list[np.ndarray], sources, 
     return pd.DataFrame(
         {
             "order_id": pd.array(oid, dtype=pd.StringDtype("pyarrow")).astype("string"),
-            "reseller_id": _categorical_of_texts(parts, chosen, "rid", sort=False, factorised=rids),
+            "reseller_id": _categorical_of_texts(parts, chosen, "rid", rids, sort=False),
             "order_time": order_time.array,
             "month": month_of(pd.Series(order_time)).array,
             "status": pd.Categorical.from_codes(rows_of("status", np.int8), dtype=vocab.STATUS_DTYPE),
@@ -202,7 +205,9 @@ def _orders_frame(parts: list[ParsedOrders], chosen: list[np.ndarray], sources, 
             "quantity": pd.arrays.IntegerArray(
                 rows_of("quantity", np.int64), (missing & QUANTITY_MISSING) > 0
             ),
-            "category": _categorical_of_texts(parts, chosen, "category", sort=True),
+            "category": _categorical_of_texts(
+                parts, chosen, "category", _factorise_texts([p.categories for p in parts]), sort=True
+            ),
             "source_file": _concat_categoricals(files, sources),
             "source_row": np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
         },
@@ -211,18 +216,13 @@ def _orders_frame(parts: list[ParsedOrders], chosen: list[np.ndarray], sources, 
 
 
 def _categorical_of_texts(
-    parts: list[ParsedOrders], chosen: list[np.ndarray], column: str, *, sort: bool, factorised=None
+    parts: list[ParsedOrders], chosen: list[np.ndarray], column: str, factorised, *, sort: bool
 ) -> pd.Categorical:
     """A coded text column (``rid``: :attr:`ParsedOrders.rids`, ``category``: ``categories``) of the
-    chosen rows as one categorical with ``str`` categories; ``sort``: the sorted texts that occur
-    (what a Parquet round trip of :func:`_categorical_of` gives). ``factorised``: the parts' texts
-    already factorised (``(codes, uniques)``, as :func:`rid_dictionary` does)."""
+    chosen rows as one categorical with ``str`` categories, from the parts' texts factorised
+    (``(codes, uniques)``, :func:`_factorise_texts`); ``sort``: the sorted texts that occur (what a
+    Parquet round trip of :func:`_categorical_of` gives)."""
     texts = [p.rids if column == "rid" else p.categories for p in parts]
-    if factorised is None:
-        merged = (
-            pa.chunked_array(texts, pa.large_string()) if texts else pa.chunked_array([], pa.large_string())
-        )
-        factorised = pd.factorize(pd.array(merged, dtype=pd.StringDtype("pyarrow")))
     codes, uniques = factorised
     start, taken = 0, []
     for p, k, t in zip(parts, chosen, texts, strict=True):

@@ -31,9 +31,8 @@ from impact.contract import CleanData
 from impact.errors import ParameterError
 from impact.measure import did, indicators
 from impact.publish import plots
-from impact.publish.i18n import Text
 from impact.publish.quality import balance_format
-from impact.publish.release import HIDDEN, Rules
+from impact.publish.release import HIDDEN, Published
 from impact.publish.views import Column, Note, Prose, Table, excel_value
 
 __all__ = ["ImpactResults", "impact_results"]
@@ -44,7 +43,7 @@ _KIND = {"recovery_ratio": "ratio", "income_idr": "idr"}
 
 
 @dataclass
-class ImpactResults:
+class ImpactResults(Published):
     """Difference in differences against the comparison group(s) of the cohorts in scope."""
 
     params: ReportParams
@@ -52,14 +51,6 @@ class ImpactResults:
     panel: pd.DataFrame  #: :func:`impact.measure.did.impact_panel`
     names: dict[str, str] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def rules(self) -> Rules:
-        return Rules.of(self.params)
-
-    @property
-    def text(self) -> Text:
-        return Text(self.params.lang)
 
     @property
     def available(self) -> bool:

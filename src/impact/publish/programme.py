@@ -34,12 +34,12 @@ from impact.contract import CleanData
 from impact.errors import ParameterError
 from impact.measure import pooled
 from impact.programme import Programme
-from impact.publish.i18n import Text
 from impact.publish.release import (
     HIDDEN,
     PROTECTION,
     TOTAL,
     Cells,
+    Published,
     Rules,
     complements,
     inherit,
@@ -117,7 +117,7 @@ def _hide(cells: Cells, forced: set[str], *, count: str) -> Cells:
 
 
 @dataclass
-class ProgrammeResults:
+class ProgrammeResults(Published):
     """Every cohort of a programme, pooled by months since training (see the module docstring)."""
 
     params: ReportParams
@@ -132,14 +132,6 @@ class ProgrammeResults:
     _cache: dict = field(default_factory=dict, repr=False)
 
     # --- basics ----------------------------------------------------------------------------------------
-    @property
-    def rules(self) -> Rules:
-        return Rules.of(self.params)
-
-    @property
-    def text(self) -> Text:
-        return Text(self.params.lang)
-
     dimensions = DIMENSIONS
 
     @property

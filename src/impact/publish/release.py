@@ -42,12 +42,14 @@ import numpy as np
 import pandas as pd
 
 from impact.config import ReportParams
+from impact.publish.i18n import Text
 
 __all__ = [
     "HIDDEN",
     "MARKS",
     "PROTECTION",
     "Cells",
+    "Published",
     "Rules",
     "complements",
     "inherit",
@@ -84,6 +86,21 @@ class Rules:
     @property
     def public(self) -> bool:
         return self.audience == "public"
+
+
+class Published:
+    """What a results object (``params``: its :class:`ReportParams`) publishes under: the release
+    :attr:`rules` and the :attr:`text` of its language."""
+
+    params: ReportParams
+
+    @property
+    def rules(self) -> Rules:
+        return Rules.of(self.params)
+
+    @property
+    def text(self) -> Text:
+        return Text(self.params.lang)
 
 
 @dataclass(frozen=True)

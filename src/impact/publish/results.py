@@ -30,9 +30,15 @@ from impact.publish import disclosure, people, workbench
 from impact.publish import trend as monthly
 from impact.publish.as_of import check_as_of, cut_platform
 from impact.publish.export import export_results
-from impact.publish.i18n import Text
 from impact.publish.quality import reference_notes
-from impact.publish.release import TOTAL, Cells, Rules, inherit, protect_counts_within, protect_line
+from impact.publish.release import (
+    TOTAL,
+    Cells,
+    Published,
+    inherit,
+    protect_counts_within,
+    protect_line,
+)
 
 __all__ = ["DIMENSIONS", "INTERSECTION", "CohortResults", "build", "check_params"]
 
@@ -79,7 +85,7 @@ def check_params(params: ReportParams, data: CleanData) -> ReportParams:
 
 
 @dataclass
-class CohortResults:
+class CohortResults(Published):
     """Per-participant frames of one cohort (possibly one confederation), and the release's cells."""
 
     params: ReportParams
@@ -97,14 +103,6 @@ class CohortResults:
     _cache: dict = field(default_factory=dict, repr=False)
 
     # --- basics --------------------------------------------------------------------------------------
-    @property
-    def rules(self) -> Rules:
-        return Rules.of(self.params)
-
-    @property
-    def text(self) -> Text:
-        return Text(self.params.lang)
-
     @property
     def cohort(self):
         return self.programme.cohorts.get(self.params.cohort)
